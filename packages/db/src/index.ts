@@ -1,0 +1,6 @@
+export { type CreateDbOptions, closeDb, createDb } from './create-db.js'
+export { DbError, DbErrorCode, type DbErrorDetails, isDbError } from './db-error.js'
+export { type MigrateOptions, type MigrationSummary, migrateToLatest } from './migrate-to-latest.js'
+export { type PingOptions, pingDb } from './ping-db.js'
+export { RecordMigrationProvider } from './record-migration-provider.js'
+export { toDbError } from './to-db-error.js'

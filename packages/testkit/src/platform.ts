@@ -1,0 +1,120 @@
+import { join } from 'node:path'
+import { freePort } from './free-port.js'
+import { type ProcessHandle, spawnProcess } from './spawn-process.js'
+import { waitFor } from './wait-for.js'
+
+export const PLATFORM_SERVICES = [
+  'auth',
+  'device-management',
+  'transaction',
+  'smart-charging',
+  'v2g',
+  'gateway',
+  'api',
+] as const
+export type PlatformService = (typeof PLATFORM_SERVICES)[number]
+
+/** Services that own tables and run migrations before anything starts. */
+const MIGRATING: readonly PlatformService[] = ['auth', 'device-management']
+
+export type PlatformOptions = {
+  /** Repository root (the folder with services/). */
+  root: string
+  natsUrl: string
+  databaseUrl: string
+  host?: string
+  gatewayPort: number
+  apiPort: number
+  apiToken: string
+  /** Extra environment for every service. */
+  env?: Record<string, string>
+  /** Ops ports (/metrics, /healthz) from here upwards; 0 picks free ports. */
+  opsPortBase?: number
+  silent?: boolean
+  readyTimeoutMs?: number
+}
+
+export type Platform = {
+  gatewayUrl: string
+  apiUrl: string
+  processes: ReadonlyMap<PlatformService, ProcessHandle>
+  stop(): Promise<void>
+}
+
+/**
+ * Starts the whole platform the way `./dev up` does: migrations first, then every service as
+ * its own Node process with its log prefixed, and resolves once the API's /readyz says every
+ * service is ready.
+ */
+export async function startPlatform(o: PlatformOptions): Promise<Platform> {
+  const host = o.host ?? '127.0.0.1'
+  const processes = new Map<PlatformService, ProcessHandle>()
+  const exited = new Set<PlatformService>()
+  const entry = (service: PlatformService, file: string) =>
+    join(o.root, 'services', service, 'dist', 'src', file)
+  const common = { NATS_URL: o.natsUrl, DATABASE_URL: o.databaseUrl, CSMS_API_TOKEN: o.apiToken, ...o.env }
+
+  for (const service of MIGRATING) {
+    const migration = await spawnProcess({
+      name: `${service}:migrate`,
+      command: process.execPath,
+      args: ['--enable-source-maps', entry(service, 'migrate.js')],
+      env: common,
+      ...(o.silent === undefined ? {} : { silent: o.silent }),
+    })
+    const code = await migration.exited
+    if (code !== 0) throw new Error(`${service} migrations failed:\n${migration.recentOutput().join('\n')}`)
+  }
+
+  const stop = async () => {
+    // The gateway first (it drains sockets), the API last (operators see the end).
+    const order = [...PLATFORM_SERVICES].reverse()
+    for (const service of ['gateway', ...order.filter((s) => s !== 'gateway')] as PlatformService[]) {
+      await processes.get(service)?.stop('SIGTERM', 15_000)
+    }
+  }
+  try {
+    let port = o.opsPortBase ?? 0
+    for (const service of PLATFORM_SERVICES) {
+      const opsPort = port === 0 ? await freePort(host) : port++
+      const env: Record<string, string> = {
+        ...common,
+        CSMS_OPS_HOST: host,
+        CSMS_OPS_PORT: String(opsPort),
+        CSMS_GATEWAY_HOST: host,
+        CSMS_GATEWAY_PORT: String(o.gatewayPort),
+        CSMS_API_HOST: host,
+        CSMS_API_PORT: String(o.apiPort),
+      }
+      const handle = await spawnProcess({
+        name: service,
+        command: process.execPath,
+        args: ['--enable-source-maps', entry(service, 'main.js')],
+        env,
+        ...(o.silent === undefined ? {} : { silent: o.silent }),
+      })
+      processes.set(service, handle)
+      void handle.exited.then(() => exited.add(service))
+    }
+    const apiUrl = `http://${host}:${o.apiPort}`
+    await waitFor(
+      async () => {
+        for (const name of exited) {
+          const p = processes.get(name) as ProcessHandle
+          throw new Error(`${name} exited during start:\n${p.recentOutput().join('\n')}`)
+        }
+        const res = await fetch(`${apiUrl}/readyz`).catch(() => undefined)
+        return res?.status === 200
+      },
+      {
+        timeoutMs: o.readyTimeoutMs ?? 60_000,
+        intervalMs: 200,
+        description: 'every service ready (GET /readyz)',
+      },
+    )
+    return { gatewayUrl: `ws://${host}:${o.gatewayPort}/ocpp`, apiUrl, processes, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
