@@ -1,0 +1,67 @@
+import { actionInfo, type OcppVersion, validateRequest } from '@csms/ocpp'
+import type { Logger } from '@csms/telemetry'
+import type { NatsConnection, Subscription } from '@nats-io/nats-core'
+import { z } from 'zod'
+import { AppError } from './app-error.js'
+import type { OcppReply } from './nats-payload.js'
+import { defineRpc, serveRpc } from './rpc.js'
+import { callStation } from './station-call.js'
+import type { ServiceName } from './subjects.js'
+
+// An operator's CSMS-initiated call goes API → owning service → station, so the owner records
+// what the station answered (ARCHITECTURE.md decision 3).
+
+export const CommandRequestSchema = z.object({
+  stationId: z.string(),
+  version: z.enum(['v16', 'v201', 'v21']),
+  action: z.string(),
+  payload: z.unknown(),
+  timeoutMs: z.number().int().min(100).max(300_000).optional(),
+})
+export type CommandRequest = z.infer<typeof CommandRequestSchema>
+
+export const CommandResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), payload: z.unknown() }),
+  z.object({ ok: z.literal(false), code: z.string(), description: z.string(), details: z.unknown() }),
+])
+
+export function commandRpc(service: ServiceName) {
+  return defineRpc(service, 'command', CommandRequestSchema, CommandResultSchema)
+}
+
+export type CommandRecorder = (req: CommandRequest, reply: OcppReply) => Promise<void>
+
+/**
+ * Serves `svc.<service>.command` for the actions this service owns: validates the payload
+ * against the station's protocol version, sends the CALL, lets the service record the answer.
+ */
+export function serveCommands(opts: {
+  nc: NatsConnection
+  service: ServiceName
+  owns: (version: OcppVersion, action: string) => boolean
+  record?: CommandRecorder
+  logger: Logger
+}): Subscription {
+  return serveRpc(
+    opts.nc,
+    commandRpc(opts.service),
+    async (req) => {
+      const info = actionInfo(req.version, req.action)
+      if (!info || info.sender === 'station' || !opts.owns(req.version, req.action)) {
+        throw new AppError('invalid_input', `${opts.service} does not send ${req.action} (${req.version})`)
+      }
+      const checked = validateRequest(req.version, req.action, req.payload)
+      if (!checked.ok)
+        throw new AppError('invalid_input', checked.error.description, { details: checked.error })
+      const reply = await callStation(opts.nc, {
+        stationId: req.stationId,
+        action: req.action,
+        payload: checked.value,
+        ...(req.timeoutMs === undefined ? {} : { timeoutMs: req.timeoutMs }),
+      })
+      await opts.record?.(req, reply)
+      return reply
+    },
+    { queue: opts.service, logger: opts.logger },
+  )
+}

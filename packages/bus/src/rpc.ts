@@ -1,0 +1,90 @@
+import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core'
+import { RequestError, TimeoutError } from '@nats-io/nats-core'
+import type { z } from 'zod'
+import { APP_ERROR_CODES, AppError, type AppErrorCode, isAppError } from './app-error.js'
+import { HEADER } from './headers.js'
+import { decodeJson, encodeJson, errorHeaders } from './nats-payload.js'
+import { type ServiceName, serviceSubject } from './subjects.js'
+
+/** An internal (non-OCPP) request/reply contract between services, typed on both ends. */
+export type Rpc<Req extends z.ZodType, Res extends z.ZodType> = {
+  service: ServiceName
+  subject: string
+  request: Req
+  response: Res
+}
+
+export function defineRpc<Req extends z.ZodType, Res extends z.ZodType>(
+  service: ServiceName,
+  operation: string,
+  request: Req,
+  response: Res,
+): Rpc<Req, Res> {
+  return { service, subject: serviceSubject(service, operation), request, response }
+}
+
+export async function callRpc<Req extends z.ZodType, Res extends z.ZodType>(
+  nc: NatsConnection,
+  rpc: Rpc<Req, Res>,
+  body: z.input<Req>,
+  opts: { timeoutMs?: number } = {},
+): Promise<z.output<Res>> {
+  let msg: Msg
+  try {
+    msg = await nc.request(rpc.subject, encodeJson(body), { timeout: opts.timeoutMs ?? 5_000 })
+  } catch (error) {
+    if (error instanceof RequestError && error.isNoResponders()) {
+      throw new AppError('unavailable', `no ${rpc.service} service answers ${rpc.subject}`, { cause: error })
+    }
+    if (error instanceof TimeoutError || (error instanceof Error && error.cause instanceof TimeoutError)) {
+      throw new AppError('timeout', `${rpc.subject} timed out`, { cause: error })
+    }
+    throw new AppError('unavailable', `${rpc.subject} failed`, { cause: error })
+  }
+  const code = msg.headers?.get(HEADER.errorCode)
+  if (code) {
+    const known = (APP_ERROR_CODES as readonly string[]).includes(code) ? (code as AppErrorCode) : 'internal'
+    throw new AppError(known, msg.headers?.get(HEADER.errorDescription) ?? code, {
+      details: decodeJson(msg.data),
+    })
+  }
+  return rpc.response.parse(decodeJson(msg.data))
+}
+
+export type RpcLogger = { error(obj: object, msg: string): void }
+
+/** Answers an Rpc with a queue group so replicas share the load; input is validated here. */
+export function serveRpc<Req extends z.ZodType, Res extends z.ZodType>(
+  nc: NatsConnection,
+  rpc: Rpc<Req, Res>,
+  handler: (body: z.output<Req>) => Promise<z.input<Res>>,
+  opts: { queue?: string; logger?: RpcLogger } = {},
+): Subscription {
+  return nc.subscribe(rpc.subject, {
+    queue: opts.queue ?? rpc.service,
+    callback: (err, msg) => {
+      if (err) return
+      void answer(msg)
+    },
+  })
+
+  async function answer(msg: Msg): Promise<void> {
+    try {
+      const parsed = rpc.request.safeParse(decodeJson(msg.data))
+      if (!parsed.success) {
+        msg.respond(encodeJson({ issues: parsed.error.issues }), {
+          headers: errorHeaders('invalid_input', `invalid ${rpc.subject} request`),
+        })
+        return
+      }
+      msg.respond(encodeJson(await handler(parsed.data)))
+    } catch (error) {
+      if (isAppError(error)) {
+        msg.respond(encodeJson(error.details ?? {}), { headers: errorHeaders(error.code, error.message) })
+        return
+      }
+      opts.logger?.error({ err: error, subject: rpc.subject }, 'rpc handler failed')
+      msg.respond(encodeJson({}), { headers: errorHeaders('internal', 'internal error') })
+    }
+  }
+}

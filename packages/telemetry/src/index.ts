@@ -1,0 +1,5 @@
+export { createLogger, type Logger } from './logger.js'
+export { METRIC, type MetricName } from './metric-names.js'
+export { createMetrics, LATENCY_BUCKETS, type Metrics } from './metrics.js'
+export { type OpsServer, type OpsServerOptions, startOpsServer } from './ops-server.js'
+export { type HeaderCarrier, initTracing, injectTrace, shutdownTracing, withSpan } from './tracing.js'
