@@ -1,0 +1,2 @@
+export { startDeviceManagement } from './app.js'
+export { type DeviceManagementConfig, DeviceManagementConfigSchema, readConfig } from './config.js'

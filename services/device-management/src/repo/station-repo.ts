@@ -1,0 +1,214 @@
+import type { StationView } from '@csms/bus'
+import type { Kysely } from 'kysely'
+import type { DeviceManagementDb } from './tables.js'
+
+export type BootInfo = {
+  vendor: string
+  model: string
+  serialNumber: string | null
+  firmwareVersion: string | null
+  reason: string
+  protocol: string
+  registrationStatus: string
+  at: Date
+}
+
+export type ConnectionFact = {
+  stationId: string
+  connectionId: string
+  gatewayId: string
+  protocol?: string
+  at: Date
+}
+
+export type StationRepo = ReturnType<typeof createStationRepo>
+
+export function createStationRepo(db: Kysely<DeviceManagementDb>) {
+  return {
+    async recordBoot(stationId: string, boot: BootInfo): Promise<void> {
+      const values = {
+        vendor: boot.vendor,
+        model: boot.model,
+        serial_number: boot.serialNumber,
+        firmware_version: boot.firmwareVersion,
+        boot_reason: boot.reason,
+        registration_status: boot.registrationStatus,
+        protocol: boot.protocol,
+        last_boot_at: boot.at,
+        last_seen_at: boot.at,
+        updated_at: boot.at,
+      }
+      await db
+        .insertInto('stations')
+        .values({ id: stationId, ...values })
+        .onConflict((oc) => oc.column('id').doUpdateSet(values))
+        .execute()
+    },
+
+    async isRegistered(stationId: string): Promise<boolean> {
+      const row = await db
+        .selectFrom('stations')
+        .select('registered')
+        .where('id', '=', stationId)
+        .executeTakeFirst()
+      return row?.registered ?? false
+    },
+
+    async touch(stationId: string, at: Date): Promise<void> {
+      await db
+        .insertInto('stations')
+        .values({ id: stationId, last_seen_at: at })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ last_seen_at: at }))
+        .execute()
+    },
+
+    /** Applies a connector status unless a newer one is already stored (messages can cross). */
+    async recordStatus(stationId: string, evseId: number, connectorId: number, status: string, at: Date) {
+      await db
+        .insertInto('stations')
+        .values({ id: stationId, last_seen_at: new Date() })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ last_seen_at: new Date() }))
+        .execute()
+      await db
+        .insertInto('connector_status')
+        .values({ station_id: stationId, evse_id: evseId, connector_id: connectorId, status, status_at: at })
+        .onConflict((oc) =>
+          oc
+            .columns(['station_id', 'evse_id', 'connector_id'])
+            .doUpdateSet({ status, status_at: at, updated_at: new Date() })
+            .where('connector_status.status_at', '<=', at),
+        )
+        .execute()
+    },
+
+    async markConnected(fact: ConnectionFact): Promise<void> {
+      const values = {
+        connected: true,
+        connection_id: fact.connectionId,
+        gateway_id: fact.gatewayId,
+        protocol: fact.protocol ?? null,
+        connected_at: fact.at,
+        last_seen_at: fact.at,
+      }
+      // A late "connected" of an older socket must not override a newer connection.
+      await db
+        .insertInto('stations')
+        .values({ id: fact.stationId, ...values })
+        .onConflict((oc) =>
+          oc
+            .column('id')
+            .doUpdateSet(values)
+            .where((eb) =>
+              eb.or([eb('stations.connected_at', 'is', null), eb('stations.connected_at', '<=', fact.at)]),
+            ),
+        )
+        .execute()
+    },
+
+    /** Only the socket that is current may mark the station offline. */
+    async markDisconnected(fact: ConnectionFact): Promise<void> {
+      await db
+        .updateTable('stations')
+        .set({ connected: false, disconnected_at: fact.at })
+        .where('id', '=', fact.stationId)
+        .where('connection_id', '=', fact.connectionId)
+        .execute()
+    },
+
+    /** Stations held by a gateway pod that stopped beaconing are offline. */
+    async markGatewayLost(gatewayId: string, at: Date): Promise<number> {
+      const result = await db
+        .updateTable('stations')
+        .set({ connected: false, disconnected_at: at })
+        .where('gateway_id', '=', gatewayId)
+        .where('connected', '=', true)
+        .executeTakeFirst()
+      return Number(result.numUpdatedRows)
+    },
+
+    async listGatewaysWithStations(): Promise<string[]> {
+      const rows = await db
+        .selectFrom('stations')
+        .select('gateway_id')
+        .distinct()
+        .where('connected', '=', true)
+        .where('gateway_id', 'is not', null)
+        .execute()
+      return rows.flatMap((r) => (r.gateway_id === null ? [] : [r.gateway_id]))
+    },
+
+    async upsertRegistration(
+      stationId: string,
+      siteId: string | null | undefined,
+      labels?: Record<string, string>,
+    ) {
+      const set: { registered: boolean; updated_at: Date; site_id?: string | null; labels?: string } = {
+        registered: true,
+        updated_at: new Date(),
+      }
+      if (siteId !== undefined) set.site_id = siteId
+      if (labels !== undefined) set.labels = JSON.stringify(labels)
+      await db
+        .insertInto('stations')
+        .values({ id: stationId, ...set })
+        .onConflict((oc) => oc.column('id').doUpdateSet(set))
+        .execute()
+    },
+
+    async get(stationId: string): Promise<StationView | null> {
+      const [view] = await this.list({ ids: [stationId], limit: 1 })
+      return view ?? null
+    },
+
+    async list(q: { ids?: string[]; after?: string; limit: number; connected?: boolean; siteId?: string }) {
+      let query = db.selectFrom('stations').selectAll().orderBy('id').limit(q.limit)
+      if (q.ids) query = query.where('id', 'in', q.ids)
+      if (q.after !== undefined) query = query.where('id', '>', q.after)
+      if (q.connected !== undefined) query = query.where('connected', '=', q.connected)
+      if (q.siteId !== undefined) query = query.where('site_id', '=', q.siteId)
+      const rows = await query.execute()
+      if (rows.length === 0) return []
+      const statuses = await db
+        .selectFrom('connector_status')
+        .selectAll()
+        .where(
+          'station_id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .orderBy('station_id')
+        .orderBy('evse_id')
+        .orderBy('connector_id')
+        .execute()
+      return rows.map((row): StationView => {
+        const evses = new Map<number, StationView['evses'][number]>()
+        for (const s of statuses) {
+          if (s.station_id !== row.id) continue
+          const evse = evses.get(s.evse_id) ?? { evseId: s.evse_id, connectors: [] }
+          evse.connectors.push({ connectorId: s.connector_id, status: s.status, updatedAt: iso(s.status_at) })
+          evses.set(s.evse_id, evse)
+        }
+        return {
+          id: row.id,
+          registered: row.registered,
+          connected: row.connected,
+          protocol: row.protocol,
+          lastBootAt: row.last_boot_at ? iso(row.last_boot_at) : null,
+          registrationStatus: row.registration_status,
+          vendor: row.vendor,
+          model: row.model,
+          firmwareVersion: row.firmware_version,
+          serialNumber: row.serial_number,
+          siteId: row.site_id,
+          labels: row.labels,
+          lastSeenAt: row.last_seen_at ? iso(row.last_seen_at) : null,
+          evses: [...evses.values()],
+        }
+      })
+    },
+  }
+}
+
+function iso(d: Date): string {
+  return d.toISOString()
+}

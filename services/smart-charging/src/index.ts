@@ -1,0 +1,2 @@
+export { startSmartCharging } from './app.js'
+export { readConfig, type SmartChargingConfig, SmartChargingConfigSchema } from './config.js'
