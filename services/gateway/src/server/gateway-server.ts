@@ -1,0 +1,142 @@
+import { setTimeout as delay } from 'node:timers/promises'
+import type { Logger } from '@csms/telemetry'
+import type { JetStreamClient } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/transport-node'
+import uWS from 'uWebSockets.js'
+import type { GatewayConfig } from '../config.js'
+import type { GatewayMetrics } from '../gateway-metrics.js'
+import { createInflight } from '../session/inflight.js'
+import type { SessionContext } from '../session/session-context.js'
+import type { Admission } from '../upgrade/admission.js'
+import type { FailureLimiter } from '../upgrade/failure-limiter.js'
+import { refuse } from '../upgrade/refuse.js'
+import { createUpgradeHandler } from '../upgrade/upgrade-handler.js'
+import { ConnectionEvents } from './connection-events.js'
+import { createApp } from './create-app.js'
+import { createMessageLog } from './message-log.js'
+import { createSocketHandlers } from './socket-handlers.js'
+import { StationRegistry } from './station-registry.js'
+import { CLOSE, type StationData } from './station-socket.js'
+
+export type GatewayServerDeps = {
+  config: GatewayConfig
+  gatewayId: string
+  nc: NatsConnection
+  js: JetStreamClient
+  logger: Logger
+  metrics: GatewayMetrics
+  admission: Admission
+  stationLimiter: FailureLimiter
+  addressLimiter: FailureLimiter
+}
+
+export type GatewayServer = {
+  port: number
+  connections(): number
+  isDraining(): boolean
+  /** Stops accepting, lets in-flight CALLs finish (bounded), closes every socket with 1012. */
+  drain(timeoutMs: number): Promise<void>
+}
+
+/** The uWebSockets.js server of one gateway pod. */
+export async function startGatewayServer(d: GatewayServerDeps): Promise<GatewayServer> {
+  const { config } = d
+  const { app, tlsHere } = createApp(config)
+  const registry = new StationRegistry(d.nc, d.metrics, d.logger)
+  const events = new ConnectionEvents(d.js, d.logger)
+  const inflight = createInflight()
+  let draining = false
+  const isDraining = () => draining
+  const ctx: SessionContext = {
+    nc: d.nc,
+    gatewayId: d.gatewayId,
+    logger: d.logger,
+    metrics: d.metrics,
+    inflight,
+    callTimeoutMs: config.CSMS_GATEWAY_CALL_TIMEOUT_MS,
+    natsTimeoutMs: config.CSMS_GATEWAY_NATS_TIMEOUT_MS,
+    maxQueuedCalls: config.CSMS_GATEWAY_MAX_QUEUED_CALLS,
+    maxQueuedInbound: config.CSMS_GATEWAY_MAX_QUEUED_INBOUND,
+    log: config.CSMS_GATEWAY_MESSAGE_LOG ? createMessageLog(d.nc, d.gatewayId) : undefined,
+  }
+
+  app.ws<StationData>('/*', {
+    compression: uWS.DISABLED,
+    maxPayloadLength: config.CSMS_GATEWAY_MAX_FRAME_BYTES,
+    idleTimeout: config.CSMS_GATEWAY_IDLE_TIMEOUT_S,
+    sendPingsAutomatically: true,
+    maxBackpressure: config.CSMS_GATEWAY_MAX_BACKPRESSURE_BYTES,
+    closeOnBackpressureLimit: 1,
+    upgrade: createUpgradeHandler({
+      tlsHere,
+      trustedProxies: new Set(config.CSMS_GATEWAY_TRUSTED_PROXIES),
+      organization: config.CSMS_GATEWAY_CERT_ORGANIZATION,
+      maxConnections: config.CSMS_GATEWAY_MAX_CONNECTIONS,
+      openSockets: () => registry.size,
+      isDraining,
+      admission: d.admission,
+      stationLimiter: d.stationLimiter,
+      addressLimiter: d.addressLimiter,
+      metrics: d.metrics,
+      logger: d.logger,
+    }),
+    ...createSocketHandlers({ nc: d.nc, gatewayId: d.gatewayId, logger: d.logger, metrics: d.metrics, ctx, registry, events, isDraining }),
+  })
+  app.any('/*', (res) => {
+    refuse(res, 426, 'OCPP-J over WebSocket only: ws(s)://host/ocpp/{stationId}', { upgrade: 'websocket' })
+  })
+
+  const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) =>
+    app.listen(config.CSMS_GATEWAY_HOST, config.CSMS_GATEWAY_PORT, (token) =>
+      token ? resolve(token) : reject(new Error(`gateway cannot listen on ${config.CSMS_GATEWAY_HOST}:${config.CSMS_GATEWAY_PORT}`)),
+    ),
+  )
+  const port = uWS.us_socket_local_port(listenSocket as unknown as uWS.us_socket)
+
+  // Sampled rather than observed per send: a gauge read costs nothing on the hot path.
+  const sampler = setInterval(() => {
+    let sum = 0
+    let max = 0
+    for (const ws of registry.all()) {
+      const n = ws.getBufferedAmount()
+      sum += n
+      if (n > max) max = n
+    }
+    d.metrics.sendBuffer.set({ stat: 'sum' }, sum)
+    d.metrics.sendBuffer.set({ stat: 'max' }, max)
+  }, config.CSMS_GATEWAY_HEARTBEAT_MS)
+  sampler.unref()
+
+  let drained: Promise<void> | undefined
+  async function drain(timeoutMs: number): Promise<void> {
+    draining = true
+    uWS.us_listen_socket_close(listenSocket)
+    clearInterval(sampler)
+    // CSMS calls not yet taken find no responder here: the station is about to reconnect elsewhere.
+    for (const ws of registry.all()) {
+      const u = ws.getUserData()
+      u.outSub?.unsubscribe()
+      u.outSub = undefined
+    }
+    const waited = new AbortController()
+    const busy = inflight.count
+    await Promise.race([inflight.idle(), delay(timeoutMs, undefined, { signal: waited.signal }).catch(() => {})])
+    waited.abort()
+    d.logger.info({ inFlightAtStart: busy, stillInFlight: inflight.count, sockets: registry.size }, 'draining: closing sockets')
+    for (const ws of registry.all()) ws.end(CLOSE.serviceRestart, 'service restart')
+    const settled = new AbortController()
+    await Promise.race([events.settled(), delay(5_000, undefined, { signal: settled.signal }).catch(() => {})])
+    settled.abort()
+    registry.close()
+  }
+
+  return {
+    port,
+    connections: () => registry.size,
+    isDraining,
+    drain(timeoutMs) {
+      drained ??= drain(timeoutMs)
+      return drained
+    },
+  }
+}

@@ -1,0 +1,79 @@
+import { ocppOutPattern } from '@csms/bus'
+import type { Logger } from '@csms/telemetry'
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { GatewayMetrics } from '../gateway-metrics.js'
+import type { SessionContext } from '../session/session-context.js'
+import { StationSession } from '../session/station-session.js'
+import type { ConnectionEvents } from './connection-events.js'
+import type { StationRegistry } from './station-registry.js'
+import { CLOSE, type StationSocket } from './station-socket.js'
+
+export type SocketHandlerDeps = {
+  nc: NatsConnection
+  gatewayId: string
+  logger: Logger
+  metrics: GatewayMetrics
+  ctx: SessionContext
+  registry: StationRegistry
+  events: ConnectionEvents
+  /** While draining no new CSMS calls are taken: they find the station on its next pod. */
+  isDraining: () => boolean
+}
+
+const decoder = new TextDecoder()
+// uWS's own reason when a frame exceeds maxPayloadLength; it then drops the TCP connection.
+const TOO_BIG = 'Received too big message'
+
+/** open / message / close of a station socket: the session's life and its NATS interest. */
+export function createSocketHandlers(d: SocketHandlerDeps) {
+  return {
+    open(ws: StationSocket): void {
+      const u = ws.getUserData()
+      u.openedAt = Date.now()
+      const session = new StationSession(d.ctx, u, ws)
+      u.session = session
+      // Interest first, then the kick: NATS keeps this order, so by the time the older socket
+      // hears of this one, CSMS calls already reach this one.
+      if (!d.isDraining()) {
+        u.outSub = d.nc.subscribe(ocppOutPattern(u.stationId), {
+          callback: (err, msg) => {
+            if (!err) session.onCsmsCall(msg)
+          },
+        })
+      }
+      d.registry.add(ws)
+      d.metrics.connections.inc({ protocol: u.protocol })
+      const { stationId, connectionId, protocol, remoteAddress } = u
+      const at = new Date(u.openedAt).toISOString()
+      d.events.connected({ stationId, connectionId, gatewayId: d.gatewayId, protocol, remoteAddress, at })
+    },
+
+    message(ws: StationSocket, message: ArrayBuffer, isBinary: boolean): void {
+      const session = ws.getUserData().session
+      if (!session) return
+      if (isBinary) {
+        d.metrics.messages.inc({ direction: 'in', action: 'unknown', outcome: 'binary_frame' })
+        ws.end(CLOSE.unsupportedData, 'OCPP-J uses text frames')
+        return
+      }
+      session.onFrame(decoder.decode(message))
+    },
+
+    close(ws: StationSocket, code: number, message: ArrayBuffer): void {
+      const u = ws.getUserData()
+      const reason = decoder.decode(message)
+      u.outSub?.unsubscribe()
+      u.outSub = undefined
+      d.registry.remove(ws)
+      d.metrics.connections.dec({ protocol: u.protocol })
+      u.session?.dispose(reason || `close ${code}`)
+      u.session = undefined
+      if (reason === TOO_BIG) {
+        d.metrics.messages.inc({ direction: 'in', action: 'unknown', outcome: 'frame_too_large' })
+        d.logger.warn({ stationId: u.stationId }, 'frame over the size limit: socket closed')
+      }
+      const at = new Date().toISOString()
+      d.events.disconnected({ stationId: u.stationId, connectionId: u.connectionId, gatewayId: d.gatewayId, code, reason, at })
+    },
+  }
+}

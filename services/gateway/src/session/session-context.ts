@@ -1,0 +1,40 @@
+import type { OcppVersion } from '@csms/ocpp'
+import type { Logger } from '@csms/telemetry'
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { GatewayMetrics } from '../gateway-metrics.js'
+import type { Inflight } from './inflight.js'
+
+/** What the gateway knows about a connected station; fixed for the life of the socket. */
+export type StationFacts = {
+  readonly stationId: string
+  readonly version: OcppVersion
+  readonly protocol: string
+  readonly connectionId: string
+}
+
+/** The socket as a session sees it (uWS WebSocket satisfies it; tests pass a fake). */
+export type FrameSink = {
+  /** 0 sent, 1 sent but buffered (backpressure), 2 dropped: over the buffer limit. */
+  send(message: string, isBinary?: boolean): number
+  getBufferedAmount(): number
+  /** Closes at once, without a close frame (a slow reader cannot take one). */
+  close(): void
+}
+
+/**
+ * Everything sessions share on one pod, held once rather than per station: tens of thousands of
+ * sessions each carrying their own copy of these would cost memory per idle station.
+ */
+export type SessionContext = {
+  nc: NatsConnection
+  gatewayId: string
+  logger: Logger
+  metrics: GatewayMetrics
+  inflight: Inflight
+  callTimeoutMs: number
+  natsTimeoutMs: number
+  maxQueuedCalls: number
+  maxQueuedInbound: number
+  /** Every frame in and out, for the message log. */
+  log: ((station: StationFacts, direction: 'in' | 'out', frame: string) => void) | undefined
+}

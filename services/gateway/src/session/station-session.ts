@@ -1,0 +1,140 @@
+import type { OcppReply } from '@csms/bus'
+import {
+  checkIncomingAction,
+  encodeCallError,
+  encodeCallResult,
+  encodeCallResultError,
+  errorCodeFor,
+  type FrameError,
+  parseFrame,
+  validateRequest,
+} from '@csms/ocpp'
+import type { Msg } from '@nats-io/transport-node'
+import { publishSend } from './forward-call.js'
+import { type InboundCall, InboundCalls } from './inbound-calls.js'
+import { OutboundCalls } from './outbound-calls.js'
+import type { FrameSink, SessionContext, StationFacts } from './session-context.js'
+
+const DROPPED = 2
+
+/**
+ * Everything the gateway knows about one socket, and nothing it would need after the socket is
+ * gone: the CALL it forwards for the station and the CSMS CALL the station must answer. A class
+ * so that per-station state is a few fields and the behaviour lives once, on the prototype.
+ */
+export class StationSession {
+  closed = false
+  private inbound: InboundCalls | undefined
+  private outbound: OutboundCalls | undefined
+
+  constructor(
+    readonly ctx: SessionContext,
+    readonly facts: StationFacts,
+    private readonly sink: FrameSink,
+  ) {}
+
+  /** A text frame from the station. */
+  onFrame(text: string): void {
+    this.ctx.log?.(this.facts, 'in', text)
+    const parsed = parseFrame(this.facts.version, text)
+    if (!parsed.ok) return this.onBrokenFrame(parsed.error)
+    const frame = parsed.frame
+    switch (frame.type) {
+      case 2:
+        return this.onCall(frame.id, frame.action, frame.payload)
+      case 3:
+        return this.outboundCalls().settle(frame.id, { ok: true, payload: frame.payload })
+      case 4:
+        return this.outboundCalls().settle(frame.id, {
+          ok: false,
+          code: frame.code,
+          description: frame.description,
+          details: frame.details,
+        })
+      case 5:
+        this.ctx.logger.warn({ stationId: this.facts.stationId, id: frame.id, code: frame.code }, 'station rejected a CALLRESULT')
+        return
+      case 6:
+        return this.onSend(frame.action, frame.payload, frame.id)
+    }
+  }
+
+  /** A CSMS-initiated CALL arriving on ocpp.out.<stationId>.<Action>. */
+  onCsmsCall(msg: Msg): void {
+    if (!this.closed) this.outboundCalls().accept(msg)
+  }
+
+  /** Answers as the frame's version prescribes: CALLERROR, 2.1 CALLRESULTERROR, or nothing. */
+  private onBrokenFrame(e: FrameError): void {
+    if (e.respond === 'callError') return this.refuseCall(e.messageId, 'unknown', e.code, e.description)
+    this.ctx.metrics.messages.inc({ direction: 'out', action: 'unknown', outcome: e.code })
+    // A broken answer to our CALL still ends it: the requester learns now, not at its timeout.
+    this.outbound?.fail(e.messageId, e.code, `station answered with a broken frame: ${e.description}`)
+    if (e.respond === 'callResultError') this.send(encodeCallResultError(e.messageId, e.code, e.description))
+  }
+
+  private onCall(id: string, action: string, payload: unknown): void {
+    const allowed = checkIncomingAction(this.facts.version, action, 'csms')
+    if (!allowed.ok) return this.refuseCall(id, 'unknown', allowed.code, `${action} is not a CALL a station sends in ${this.facts.protocol}`)
+    const valid = validateRequest(this.facts.version, action, payload)
+    if (!valid.ok) return this.refuseCall(id, action, valid.error.code, valid.error.description, valid.error.details)
+    this.inbound ??= new InboundCalls(this)
+    const call: InboundCall = { id, action, payload, receivedAt: performance.now() }
+    if (!this.inbound.accept(call)) {
+      this.refuseCall(id, action, 'GenericError', 'too many CALLs outstanding: send one at a time and wait for the answer')
+    }
+  }
+
+  private onSend(action: string, payload: unknown, id: string): void {
+    const allowed = checkIncomingAction(this.facts.version, action, 'csms')
+    const valid = allowed.ok && validateRequest(this.facts.version, action, payload)
+    // SEND (OCPP 2.1) is unconfirmed: nothing goes back to the station, not even an error.
+    const outcome = !allowed.ok ? allowed.code : valid && !valid.ok ? valid.error.code : 'ok'
+    this.ctx.metrics.messages.inc({ direction: 'in', action: allowed.ok ? action : 'unknown', outcome })
+    if (outcome === 'ok') publishSend(this, action, payload, id)
+  }
+
+  /** Sends the answer to a station CALL that the owning service (or the gateway) produced. */
+  answer(call: InboundCall, reply: OcppReply): void {
+    const m = this.ctx.metrics
+    m.messages.inc({ direction: 'in', action: call.action, outcome: reply.ok ? 'ok' : reply.code })
+    m.callDuration.observe({ direction: 'station_to_csms', action: call.action }, (performance.now() - call.receivedAt) / 1000)
+    this.send(
+      reply.ok
+        ? encodeCallResult(call.id, reply.payload)
+        : encodeCallError(call.id, errorCodeFor(this.facts.version, reply.code), reply.description, reply.details),
+    )
+  }
+
+  private refuseCall(id: string, action: string, code: string, description: string, details: unknown = {}): void {
+    this.ctx.metrics.messages.inc({ direction: 'in', action, outcome: code })
+    this.send(encodeCallError(id, code, description, details))
+  }
+
+  /** Writes a frame; false when the socket is gone or the station reads too slowly (then it closes). */
+  send(text: string): boolean {
+    if (this.closed) return false
+    this.ctx.log?.(this.facts, 'out', text)
+    if (this.sink.send(text, false) !== DROPPED) return true
+    this.ctx.metrics.evictions.inc({ scope: 'slow_reader' })
+    this.ctx.logger.warn(
+      { stationId: this.facts.stationId, buffered: this.sink.getBufferedAmount() },
+      'station reads too slowly: send buffer limit reached, closing its socket',
+    )
+    this.sink.close()
+    return false
+  }
+
+  private outboundCalls(): OutboundCalls {
+    this.outbound ??= new OutboundCalls(this)
+    return this.outbound
+  }
+
+  /** Called once when the socket has closed: answers waiting requesters, frees the slots. */
+  dispose(reason: string): void {
+    if (this.closed) return
+    this.closed = true
+    this.inbound?.clear()
+    this.outbound?.dispose(reason)
+  }
+}

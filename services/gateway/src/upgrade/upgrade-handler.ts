@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto'
+import type { Logger } from '@csms/telemetry'
+import type { HttpRequest, HttpResponse, us_socket_context_t } from 'uWebSockets.js'
+import type { GatewayMetrics } from '../gateway-metrics.js'
+import type { StationData } from '../server/station-socket.js'
+import type { Admission } from './admission.js'
+import { parseBasicAuth } from './basic-auth.js'
+import { identify } from './client-identity.js'
+import type { FailureLimiter } from './failure-limiter.js'
+import { clientAddress, normalizeAddress } from './forwarded-for.js'
+import { refuse } from './refuse.js'
+import { parseStationPath } from './station-path.js'
+import { chooseSubprotocol } from './subprotocol.js'
+
+export type UpgradeDeps = {
+  tlsHere: boolean
+  trustedProxies: ReadonlySet<string>
+  organization: string | undefined
+  maxConnections: number
+  openSockets: () => number
+  isDraining: () => boolean
+  admission: Admission
+  stationLimiter: FailureLimiter
+  addressLimiter: FailureLimiter
+  metrics: GatewayMetrics
+  logger: Logger
+}
+
+const decoder = new TextDecoder()
+const CHALLENGE = { 'www-authenticate': 'Basic realm="ocpp", charset="UTF-8"' }
+
+/**
+ * The WebSocket upgrade: cheap checks first (path, subprotocol, capacity, rate limit, forwarded
+ * TLS facts), then one admission round trip to the auth service. Every refusal is an HTTP status
+ * with a reason, a metric labelled by reason and a log line marked as a security event.
+ */
+export function createUpgradeHandler(d: UpgradeDeps) {
+  let pending = 0
+
+  return (res: HttpResponse, req: HttpRequest, context: us_socket_context_t): void => {
+    // Everything from req must be read now: it is gone after the first await.
+    const url = req.getUrl()
+    const key = req.getHeader('sec-websocket-key')
+    const protocols = req.getHeader('sec-websocket-protocol')
+    const extensions = req.getHeader('sec-websocket-extensions')
+    const authorization = req.getHeader('authorization')
+    const tls = {
+      tlsHere: d.tlsHere,
+      forwardedProto: req.getHeader('x-forwarded-proto'),
+      clientVerify: req.getHeader('ssl-client-verify'),
+      clientSubject: req.getHeader('ssl-client-subject-dn'),
+    }
+    const peer = normalizeAddress(decoder.decode(res.getRemoteAddressAsText()))
+    const { address, viaProxy } = clientAddress(peer, req.getHeader('x-forwarded-for'), d.trustedProxies)
+    let aborted = false
+    res.onAborted(() => {
+      aborted = true
+    })
+    let stationId: string | undefined
+    const fail = (status: number, reason: string, label: string, headers?: Record<string, string>) => {
+      d.metrics.upgradesRefused.inc({ reason: label })
+      d.logger.warn(
+        { security: true, event: 'upgrade_refused', status, reason: label, detail: reason, stationId, remoteAddress: address ?? peer, peer },
+        'upgrade refused',
+      )
+      refuse(res, status, reason, headers)
+    }
+    const failAuth = (status: number, reason: string, label: string, headers?: Record<string, string>) => {
+      d.stationLimiter.recordFailure(stationId as string)
+      if (address !== undefined) d.addressLimiter.recordFailure(address)
+      fail(status, reason, label, headers)
+    }
+
+    const path = parseStationPath(url)
+    if (!path.ok) return fail(path.status, path.reason, 'bad_path')
+    stationId = path.stationId
+    const chosen = chooseSubprotocol(protocols)
+    if (!chosen) return fail(400, 'no supported OCPP subprotocol offered: ocpp2.1, ocpp2.0.1 or ocpp1.6', 'subprotocol')
+    if (d.isDraining()) return fail(503, 'gateway is shutting down, connect again', 'draining', { 'retry-after': '1' })
+    if (d.openSockets() + pending >= d.maxConnections) {
+      return fail(503, 'gateway is at its connection limit', 'capacity', { 'retry-after': '5' })
+    }
+    if (d.stationLimiter.isBlocked(stationId) || (address !== undefined && d.addressLimiter.isBlocked(address))) {
+      return fail(429, 'too many failed attempts, retry later', 'rate_limited', { 'retry-after': '60' })
+    }
+    const basic = authorization ? parseBasicAuth(authorization, stationId) : undefined
+    if (authorization && !basic) return failAuth(401, 'Authorization must be HTTP Basic', 'bad_auth', CHALLENGE)
+    if (basic && basic.user !== stationId) {
+      return failAuth(401, 'the Basic auth user must be the station id', 'bad_auth', CHALLENGE)
+    }
+    const identity = identify(stationId, { ...tls, viaProxy }, basic !== undefined, d.organization)
+    if (!identity.ok) return failAuth(identity.status, identity.reason, identity.label)
+
+    const admitted = stationId
+    pending++
+    d.admission
+      .admit({ stationId, password: basic?.password, presentedProfile: identity.presentedProfile, remoteAddress: address ?? peer })
+      .then((answer) => {
+        if (aborted) return
+        if (!answer.accepted) return failAuth(401, `station refused: ${answer.reason}`, answer.reason, CHALLENGE)
+        if (d.isDraining()) return fail(503, 'gateway is shutting down, connect again', 'draining', { 'retry-after': '1' })
+        const data: StationData = {
+          stationId: admitted,
+          version: chosen.version,
+          protocol: chosen.protocol,
+          connectionId: randomUUID(),
+          remoteAddress: address ?? peer,
+          openedAt: 0,
+        }
+        res.cork(() => res.upgrade(data, key, chosen.protocol, extensions, context))
+      })
+      .catch((error: unknown) => {
+        d.logger.error({ err: error, stationId }, 'admission failed')
+        if (!aborted) fail(503, 'CSMS cannot check credentials right now, retry later', 'auth_unavailable', { 'retry-after': '10' })
+      })
+      .finally(() => {
+        pending--
+      })
+  }
+}

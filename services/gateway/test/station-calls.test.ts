@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { HEADER, ocppInSubject } from '@csms/bus'
+import type { Msg } from '@nats-io/transport-node'
+import { type Fixture, startFixture } from './support/fixture.js'
+import { serveStationCalls } from './support/stand-ins.js'
+
+const heartbeat = { currentTime: '2026-11-26T10:00:00.000Z' }
+
+describe('station CALLs through the gateway', () => {
+  let f: Fixture
+  const seen: Msg[] = []
+  let release: () => void = () => {}
+  let released = true
+  let held: Promise<void> = Promise.resolve()
+  const arrivals: Array<{ vendorId: string; whileHeld: boolean }> = []
+
+  before(async () => {
+    f = await startFixture({ CSMS_GATEWAY_NATS_TIMEOUT_MS: '1000', CSMS_GATEWAY_MAX_QUEUED_INBOUND: '1' })
+    // The owning services, reduced to what the gateway needs: an answer, an error, silence, a hold.
+    for (const action of ['Heartbeat', 'DataTransfer', 'StatusNotification', 'Authorize']) {
+      serveStationCalls(
+        f.nc,
+        async (a, payload, msg) => {
+          seen.push(msg)
+          if (a === 'Heartbeat') return { payload: heartbeat }
+          if (a === 'StatusNotification') return 'silent'
+          if (a === 'Authorize') return { error: 'FormatViolation', description: 'idToken malformed' }
+          const p = payload as { vendorId: string; messageId?: string }
+          arrivals.push({ vendorId: p.vendorId, whileHeld: !released })
+          if (p.messageId === 'hold') await held
+          return { payload: { status: 'Accepted', data: p.vendorId } }
+        },
+        `ocpp.in.*.${action}.*`,
+      )
+    }
+    await f.nc.flush()
+  })
+  after(() => f?.stop())
+
+  it('forwards a CALL to ocpp.in.<ver>.<Action>.<station> with metadata headers and returns the CALLRESULT', async () => {
+    const station = await f.station('site.1*CS-7')
+    const answer = await station.call('Heartbeat', {}, 'hb-1')
+    assert.deepEqual(answer, [3, 'hb-1', heartbeat])
+    const msg = seen.find((m) => m.headers?.get(HEADER.messageId) === 'hb-1')
+    assert.ok(msg, 'the service received the CALL')
+    assert.equal(msg.subject, ocppInSubject('v201', 'Heartbeat', 'site.1*CS-7'))
+    assert.equal(msg.headers?.get(HEADER.stationId), 'site.1*CS-7')
+    assert.equal(msg.headers?.get(HEADER.protocol), 'ocpp2.0.1')
+    assert.equal(msg.headers?.get(HEADER.gatewayId), f.gateway.gatewayId)
+    assert.match(msg.headers?.get(HEADER.traceparent) ?? '', /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[0-9a-f]$/)
+  })
+
+  it('turns an error reply into a CALLERROR with its code, spelled for the station version', async () => {
+    const v201 = await f.station('CS-ERR-2')
+    assert.deepEqual(await v201.call('Authorize', { idToken: { idToken: 'X', type: 'ISO14443' } }, 'a1'), [
+      4,
+      'a1',
+      'FormatViolation',
+      'idToken malformed',
+      {},
+    ])
+    const v16 = await f.station('CS-ERR-16', { protocols: ['ocpp1.6'] })
+    const answer = await v16.call('Authorize', { idTag: 'X' }, 'a2')
+    assert.deepEqual(answer.slice(0, 3), [4, 'a2', 'FormationViolation'])
+  })
+
+  it('answers InternalError when no service owns the action', async () => {
+    const station = await f.station('CS-NORESP')
+    const answer = await station.call(
+      'MeterValues',
+      { evseId: 1, meterValue: [{ timestamp: '2026-11-26T10:00:00.000Z', sampledValue: [{ value: 1 }] }] },
+      'mv',
+    )
+    assert.deepEqual(answer.slice(0, 3), [4, 'mv', 'InternalError'])
+  })
+
+  it('answers InternalError when the owning service does not answer in time', async () => {
+    const station = await f.station('CS-SLOW')
+    const payload = { timestamp: '2026-11-26T10:00:00.000Z', connectorStatus: 'Available', evseId: 1, connectorId: 1 }
+    const answer = await station.call('StatusNotification', payload, 'sn')
+    assert.deepEqual(answer.slice(0, 3), [4, 'sn', 'InternalError'])
+  })
+
+  it('answers broken frames with the OCPP-J code of the version', async () => {
+    const v201 = await f.station('CS-FRAMES')
+    const cases: Array<[string, unknown[]]> = [
+      ['not json', [4, '-1', 'RpcFrameworkError']],
+      ['{"a":1}', [4, '-1', 'RpcFrameworkError']],
+      ['[7,"t7","Heartbeat",{}]', [4, 't7', 'MessageTypeNotSupported']],
+      ['[2,"t1","Teleport",{}]', [4, 't1', 'NotImplemented']],
+      ['[2,"t2","Reset",{"type":"Immediate"}]', [4, 't2', 'NotSupported']],
+      ['[2,"t3","DataTransfer",{}]', [4, 't3', 'OccurrenceConstraintViolation']],
+      ['[2,"t4","DataTransfer",{"vendorId":42}]', [4, 't4', 'TypeConstraintViolation']],
+      ['[2,"t5","DataTransfer",{"vendorId":"v","extra":1}]', [4, 't5', 'FormatViolation']],
+      ['[2,"t6","DataTransfer",[1]]', [4, 't6', 'ProtocolError']],
+      ['[2,"t8","BootNotification",{"reason":"Bored","chargingStation":{"model":"m","vendorName":"v"}}]', [4, 't8', 'PropertyConstraintViolation']],
+    ]
+    for (const [frame, expected] of cases) {
+      v201.send(frame)
+      const answer = await v201.next((f) => f[0] === 4 && f[1] === expected[1])
+      assert.deepEqual(answer.slice(0, 3), expected, frame)
+    }
+    const v16 = await f.station('CS-FRAMES-16', { protocols: ['ocpp1.6'] })
+    v16.send('not json')
+    assert.deepEqual((await v16.next()).slice(0, 3), [4, '-1', 'FormationViolation'])
+    // 1.6 §4.1.3: an unknown message type is ignored, so the next answer is the heartbeat's.
+    v16.send('[7,"x","Heartbeat",{}]')
+    assert.deepEqual((await v16.call('Heartbeat', {}, 'after')).slice(0, 2), [3, 'after'])
+  })
+
+  it('answers station CALLs in order, one at a time, and refuses CALLs beyond the bounded queue', async () => {
+    released = false
+    held = new Promise((resolve) => {
+      release = () => {
+        released = true
+        resolve()
+      }
+    })
+    const station = await f.station('CS-FLOOD')
+    station.send([2, 'c1', 'DataTransfer', { vendorId: 'one', messageId: 'hold' }])
+    station.send([2, 'c2', 'DataTransfer', { vendorId: 'two' }])
+    station.send([2, 'c3', 'DataTransfer', { vendorId: 'three' }])
+    const refused = await station.answerTo('c3')
+    assert.deepEqual(refused.slice(0, 3), [4, 'c3', 'GenericError'])
+    release()
+    assert.deepEqual(await station.next(), [3, 'c1', { status: 'Accepted', data: 'one' }])
+    assert.deepEqual(await station.next(), [3, 'c2', { status: 'Accepted', data: 'two' }])
+    const two = arrivals.find((a) => a.vendorId === 'two')
+    assert.equal(two?.whileHeld, false, 'the second CALL reached the service only after the first was answered')
+    assert.equal(arrivals.some((a) => a.vendorId === 'three'), false, 'the refused CALL never reached the service')
+  })
+
+  it('correlates answers per connection: two stations using the same message id get their own', async () => {
+    const [a, b] = await Promise.all([f.station('CS-SAME-A'), f.station('CS-SAME-B')])
+    const [ra, rb] = await Promise.all([
+      a.call('DataTransfer', { vendorId: 'A' }, '1'),
+      b.call('DataTransfer', { vendorId: 'B' }, '1'),
+    ])
+    assert.deepEqual(ra, [3, '1', { status: 'Accepted', data: 'A' }])
+    assert.deepEqual(rb, [3, '1', { status: 'Accepted', data: 'B' }])
+  })
+})
