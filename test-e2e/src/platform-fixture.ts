@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto'
+import { resolve } from 'node:path'
+import { freePort, type Platform, startNats, startPlatform, startPostgres } from '@csms/testkit'
+
+export type E2ePlatform = Platform & {
+  token: string
+  api(path: string, init?: RequestInit): Promise<Response>
+}
+
+/** The platform as separate processes on free ports, with its own NATS and database. */
+export async function startE2ePlatform(env: Record<string, string> = {}): Promise<E2ePlatform> {
+  const nats = await startNats()
+  const pg = await startPostgres()
+  const token = randomBytes(24).toString('base64url')
+  try {
+    const platform = await startPlatform({
+      root: resolve(import.meta.dirname, '../../..'),
+      natsUrl: nats.url,
+      databaseUrl: pg.url,
+      gatewayPort: await freePort(),
+      apiPort: await freePort(),
+      apiToken: token,
+      silent: process.env.E2E_LOGS !== '1',
+      env: { CSMS_ALLOW_UNKNOWN_STATIONS: 'true', LOG_LEVEL: 'warn', ...env },
+    })
+    return {
+      ...platform,
+      token,
+      api: (path, init = {}) =>
+        fetch(`${platform.apiUrl}${path}`, {
+          ...init,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
+        }),
+      async stop() {
+        await platform.stop()
+        await pg.stop()
+        await nats.stop()
+      },
+    }
+  } catch (error) {
+    await pg.stop()
+    await nats.stop()
+    throw error
+  }
+}
