@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort } from './free-port.js'
 import { type ProcessHandle, spawnProcess } from './spawn-process.js'
@@ -14,8 +15,6 @@ export const PLATFORM_SERVICES = [
 ] as const
 export type PlatformService = (typeof PLATFORM_SERVICES)[number]
 
-/** Services that own tables and run migrations before anything starts. */
-const MIGRATING: readonly PlatformService[] = ['auth', 'device-management']
 
 export type PlatformOptions = {
   /** Repository root (the folder with services/). */
@@ -54,7 +53,8 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
     join(o.root, 'services', service, 'dist', 'src', file)
   const common = { NATS_URL: o.natsUrl, DATABASE_URL: o.databaseUrl, CSMS_API_TOKEN: o.apiToken, ...o.env }
 
-  for (const service of MIGRATING) {
+  // Every service that owns tables ships dist/src/migrate.js; those run before anything starts.
+  for (const service of PLATFORM_SERVICES.filter((s) => existsSync(entry(s, 'migrate.js')))) {
     const migration = await spawnProcess({
       name: `${service}:migrate`,
       command: process.execPath,
