@@ -1,5 +1,6 @@
 import { type ServiceName, servicesReady } from '@csms/bus'
 import { OpenAPIHono } from '@hono/zod-openapi'
+import type { JetStreamClient } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/nats-core'
 import { bodyLimit } from 'hono/body-limit'
 import type { ApiConfig } from './config.js'
@@ -7,12 +8,22 @@ import { bearerAuth } from './http/bearer-auth.js'
 import { problem } from './http/problem.js'
 import { registerCommandRoutes } from './routes/commands.js'
 import { renderDocs } from './routes/docs.js'
+import { registerEventRoutes } from './routes/events.js'
 import { registerStationRoutes } from './routes/stations.js'
+import { registerTokenRoutes } from './routes/tokens.js'
+import { registerTransactionRoutes } from './routes/transactions.js'
+import type { TokenStore } from './tokens/token-store.js'
 
 export type ApiLogger = { error(obj: object, msg: string): void }
 
 /** The operator API as a Hono app; the same zod schemas check bodies and write /openapi.json. */
-export function createApiApp(deps: { config: ApiConfig; nc: NatsConnection; logger: ApiLogger }) {
+export function createApiApp(deps: {
+  config: ApiConfig
+  nc: NatsConnection
+  js: JetStreamClient
+  tokens: TokenStore
+  logger: ApiLogger
+}) {
   const { config, nc } = deps
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
@@ -34,7 +45,7 @@ export function createApiApp(deps: { config: ApiConfig; nc: NatsConnection; logg
   app.get('/openapi.json', (c) => c.json(document()))
   app.get('/docs', (c) => c.html(renderDocs(document() as unknown as Parameters<typeof renderDocs>[0])))
 
-  app.use('/v1/*', bearerAuth([config.CSMS_API_TOKEN]))
+  app.use('/v1/*', bearerAuth(deps.tokens))
   app.use(
     '/v1/*',
     bodyLimit({
@@ -44,6 +55,9 @@ export function createApiApp(deps: { config: ApiConfig; nc: NatsConnection; logg
   )
   registerStationRoutes(app, nc)
   registerCommandRoutes(app, nc, config.CSMS_API_COMMAND_TIMEOUT_MS)
+  registerTokenRoutes(app, deps.tokens)
+  registerEventRoutes(app, deps.js)
+  registerTransactionRoutes(app, nc, config.CSMS_API_COMMAND_TIMEOUT_MS)
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
 
   app.notFound((c) => problem(c, 404, `no route ${c.req.method} ${c.req.path}`))

@@ -3,6 +3,7 @@ import { z } from 'zod'
 
 export const ApiConfigSchema = z.object({
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  DATABASE_URL: z.string().default('postgres://csms:csms@127.0.0.1:5432/csms'),
   CSMS_API_HOST: z.string().default('0.0.0.0'),
   CSMS_API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   CSMS_OPS_HOST: z.string().default('127.0.0.1'),

@@ -1,26 +1,28 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
 import type { MiddlewareHandler } from 'hono'
+import { grants, scopeFor } from '../tokens/scopes.js'
+import type { TokenStore } from '../tokens/token-store.js'
 import { problem } from './problem.js'
 
-const digest = (s: string) => createHash('sha256').update(s).digest()
-
 /**
- * Every route behind this needs `Authorization: Bearer <token>`. Tokens are compared as SHA-256
- * digests in constant time, so neither their length nor their prefix leaks through timing.
+ * Every route behind this needs `Authorization: Bearer <token>` holding the scope the request
+ * needs (GET: read; a station command: command; any other change: admin).
  */
-export function bearerAuth(tokens: readonly string[]): MiddlewareHandler {
-  const known = tokens.map(digest)
+export function bearerAuth(store: TokenStore): MiddlewareHandler {
   return async (c, next) => {
-    const header = c.req.header('authorization') ?? ''
-    const match = /^Bearer\s+(\S+)$/i.exec(header)
+    const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')
     if (!match?.[1]) {
       c.header('www-authenticate', 'Bearer')
       return problem(c, 401, 'a bearer token is required')
     }
-    const presented = digest(match[1])
-    if (!known.some((k) => timingSafeEqual(k, presented))) {
+    const scopes = await store.scopesOf(match[1])
+    if (!scopes) {
       c.header('www-authenticate', 'Bearer error="invalid_token"')
       return problem(c, 401, 'the bearer token is not valid')
+    }
+    const needed = scopeFor(c.req.method, c.req.path)
+    if (!grants(scopes, needed)) {
+      c.header('www-authenticate', `Bearer error="insufficient_scope", scope="${needed}"`)
+      return problem(c, 403, `this token lacks the ${needed} scope`)
     }
     await next()
   }

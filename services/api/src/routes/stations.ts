@@ -2,6 +2,7 @@ import {
   callRpc,
   deleteStationCredentialsRpc,
   getStationRpc,
+  kickSubject,
   listStationsRpc,
   StationViewSchema,
   upsertStationCredentialsRpc,
@@ -128,13 +129,15 @@ export function registerStationRoutes(app: OpenAPIHono, nc: NatsConnection) {
     createRoute({
       method: 'delete',
       path: '/v1/stations/{id}',
-      summary: 'Deregister a station: its credentials are removed',
+      summary: 'Deregister a station: its credentials are removed and its socket closed',
       request: { params: StationIdParam },
       responses: { 204: { description: 'Deregistered' } },
     }),
     async (c) => {
       const { id } = c.req.valid('param')
       await callRpc(nc, deleteStationCredentialsRpc, { stationId: id })
+      // A kick naming no live connection closes the station's socket on whichever pod holds it.
+      nc.publish(kickSubject(id), JSON.stringify({ stationId: id, connectionId: 'deregistered' }))
       return c.body(null, 204)
     },
   )
