@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { encodeJson, HEADER, ocppInSubject, readOcppReply, servicesReady } from '@csms/bus'
@@ -8,6 +8,7 @@ import { connect, headers, type NatsConnection } from '@nats-io/transport-node'
 import { sql } from 'kysely'
 import { SCHEMA } from '../src/migrations/index.js'
 import { tenSampledValues } from '../test/support/builders.js'
+import { createCpuMeter } from './cpu-meter.js'
 
 // `pnpm bench` (in services/transaction): TransactionEvent Updated with 10 sampled values per
 // message, sent as the gateway sends them (NATS requests on ocpp.in.v201.TransactionEvent.<id>)
@@ -44,7 +45,12 @@ async function main() {
           name: 'gateway',
           command: process.execPath,
           args: [gatewayMain],
-          env: { ...common, CSMS_GATEWAY_PORT: String(await freePort()), CSMS_OPS_PORT: '0', CSMS_GATEWAY_HOST: '127.0.0.1' },
+          env: {
+            ...common,
+            CSMS_GATEWAY_PORT: String(await freePort()),
+            CSMS_OPS_PORT: '0',
+            CSMS_GATEWAY_HOST: '127.0.0.1',
+          },
           silent: true,
         }),
       )
@@ -53,10 +59,18 @@ async function main() {
       name: 'transaction',
       command: process.execPath,
       args: [
-        ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []),
+        ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
+        ...(process.env.BENCH_PROFILE_DIR
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+          : []),
         join(root, 'services/transaction/dist/src/main.js'),
       ],
-      env: { ...common, CSMS_OPS_PORT: '0', CSMS_TX_BATCH_MAX: BATCH_MAX, CSMS_TX_BATCH_CONCURRENCY: BATCH_CONCURRENCY },
+      env: {
+        ...common,
+        CSMS_OPS_PORT: '0',
+        CSMS_TX_BATCH_MAX: BATCH_MAX,
+        CSMS_TX_BATCH_CONCURRENCY: BATCH_CONCURRENCY,
+      },
       silent: true,
     })
     processes.push(service)
@@ -102,12 +116,14 @@ async function main() {
 
     const db = createDb({ url: pg.url, schema: SCHEMA, poolSize: 1 })
     const { rows } = await sql<{ rows: string; sessions: string }>`
-      select (select count(*) from meter_values)::text as rows,
+      select (select coalesce(sum(jsonb_array_length(samples)), 0) from meter_values)::text as rows,
              (select count(*) from transactions where state = 'active')::text as sessions`.execute(db)
+    // Every acknowledged message of every station (its Started included) had ten sampled values.
     const sent = stations.reduce((n, s) => n + s.seqNo, 0)
     await db.destroy()
     latencies.sort((a, b) => a - b)
-    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0
+    const pct = (p: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0
     const writer = service
       .recentOutput()
       .filter((l) => l.includes('writer stats'))
@@ -127,61 +143,25 @@ async function main() {
       meanBatch: writer.map((w) => w.meanBatch),
       largestBatch: writer.at(-1)?.largestBatch ?? null,
       // Every acknowledged message is in the database, each reading once.
-      meterRowsExpected: sent * 10,
-      meterRowsStored: Number(rows[0]?.rows),
+      sampledValuesExpected: sent * 10,
+      sampledValuesStored: Number(rows[0]?.rows),
       activeSessions: Number(rows[0]?.sessions),
       // CPU seconds each component spent per 1,000 messages: what the machine's noise does not change.
       cpuSecondsPer1000Messages: Object.fromEntries(
-        Object.entries(cpuSeconds).map(([k, v]) => [k, Math.round((v / Math.max(1, ok)) * 1000 * 1000) / 1000]),
+        Object.entries(cpuSeconds).map(([k, v]) => [
+          k,
+          Math.round((v / Math.max(1, ok)) * 1000 * 1000) / 1000,
+        ]),
       ),
       loadAverage: loadavg().map(round),
     }
     console.log(JSON.stringify(result, null, 2))
-    if (result.meterRowsStored !== result.meterRowsExpected) process.exitCode = 1
+    if (result.sampledValuesStored !== result.sampledValuesExpected) process.exitCode = 1
   } finally {
     await nc.close()
     for (const p of processes.reverse()) await p.stop('SIGTERM', 15_000)
     await pg.stop()
     await nats.stop()
-  }
-}
-
-/** utime + stime of processes (and, for PostgreSQL, of every backend under the postmaster). */
-function createCpuMeter(groups: Record<string, number[] | number | undefined>) {
-  const ticks = Number(process.env.CLK_TCK ?? 100)
-  const stat = (pid: number): { ppid: number; cpu: number } | null => {
-    try {
-      const raw = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      const fields = raw.slice(raw.lastIndexOf(')') + 2).split(' ')
-      return { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / ticks }
-    } catch {
-      return null
-    }
-  }
-  const sample = () => {
-    const all = readdirSync('/proc')
-      .filter((d) => /^\d+$/.test(d))
-      .map((d) => ({ pid: Number(d), s: stat(Number(d)) }))
-    const out: Record<string, number> = {}
-    for (const [name, pids] of Object.entries(groups)) {
-      if (pids === undefined) continue
-      const roots = new Set(Array.isArray(pids) ? pids : [pids])
-      out[name] = all
-        .filter((p) => p.s !== null && (roots.has(p.pid) || (name === 'postgres' && roots.has(p.s.ppid))))
-        .reduce((sum, p) => sum + (p.s?.cpu ?? 0), 0)
-    }
-    out.bench = process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6
-    return out
-  }
-  let first: Record<string, number> = {}
-  return {
-    start() {
-      first = sample()
-    },
-    stop(): Record<string, number> {
-      const last = sample()
-      return Object.fromEntries(Object.entries(last).map(([k, v]) => [k, v - (first[k] ?? 0)]))
-    },
   }
 }
 

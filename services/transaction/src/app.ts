@@ -85,7 +85,6 @@ export async function startTransaction(config: TransactionConfig): Promise<Servi
     costUpdates: createCostUpdates({ nc, intervalS: config.CSMS_TX_COST_UPDATE_INTERVAL_S, logger }),
     writer,
     repo,
-    tariffs,
     publish,
     logger,
   }

@@ -204,6 +204,78 @@ describe('transaction events over real NATS and PostgreSQL', () => {
     })
   })
 
+  it('authorizes a session that started on cable plug-in when its token comes, and the token that stops it', async () => {
+    const auth = serveRpc(h.nc, authorizeIdTokenRpc, async (req) => ({
+      status: req.idToken === 'LOST-CARD' ? ('Blocked' as const) : ('Accepted' as const),
+    }))
+    try {
+      const tx = 'cable-first-2'
+      const plugged = await h.ok(
+        'v201',
+        'TransactionEvent',
+        'TE-12',
+        aTransactionEvent({
+          transactionId: tx,
+          seqNo: 0,
+          eventType: 'Started',
+          triggerReason: 'CablePluggedIn',
+          chargingState: 'EVConnected',
+        }),
+      )
+      assert.deepEqual(plugged, {})
+      const authorized = await h.ok(
+        'v201',
+        'TransactionEvent',
+        'TE-12',
+        aTransactionEvent({
+          transactionId: tx,
+          seqNo: 1,
+          triggerReason: 'Authorized',
+          idToken: { idToken: 'DRIVER-1', type: 'ISO14443' },
+        }),
+      )
+      assert.deepEqual(authorized, { idTokenInfo: { status: 'Accepted' } })
+      await h.ok(
+        'v201',
+        'TransactionEvent',
+        'TE-12',
+        aTransactionEvent({
+          transactionId: tx,
+          seqNo: 2,
+          triggerReason: 'ChargingStateChanged',
+          chargingState: 'SuspendedEV',
+        }),
+      )
+      const stopped = await h.ok(
+        'v201',
+        'TransactionEvent',
+        'TE-12',
+        aTransactionEvent({
+          transactionId: tx,
+          seqNo: 3,
+          eventType: 'Ended',
+          triggerReason: 'StopAuthorized',
+          stoppedReason: 'Local',
+          idToken: { idToken: 'LOST-CARD', type: 'ISO14443' },
+        }),
+      )
+      assert.deepEqual(stopped, { idTokenInfo: { status: 'Blocked' } })
+      const stored = await get(tx)
+      assert.deepEqual(
+        [
+          stored.idToken?.idToken,
+          stored.idTokenStatus,
+          stored.stopIdToken?.idToken,
+          stored.stoppedReason,
+          stored.complete,
+        ],
+        ['DRIVER-1', 'Accepted', 'LOST-CARD', 'Local', true],
+      )
+    } finally {
+      auth.unsubscribe()
+    }
+  })
+
   it('answers the final totalCost on Ended and pushes the running cost with CostUpdated', async () => {
     await callRpc(h.nc, upsertTariffRpc, {
       id: 'site-default',
@@ -229,6 +301,10 @@ describe('transaction events over real NATS and PostgreSQL', () => {
       assert.equal(typeof update.payload.totalCost, 'number')
       const tx = await get('cost-1')
       assert.deepEqual([tx.totalCost, tx.currency, tx.tariffId], [1.56, 'EUR', 'site-default'])
+      // 2.1 answers the running cost on Updated too.
+      const v21 = aSession('cost-21', { updates: 1 }).events
+      assert.deepEqual(await h.ok('v21', 'TransactionEvent', 'TE-8', v21[0]), {})
+      assert.deepEqual(await h.ok('v21', 'TransactionEvent', 'TE-8', v21[1]), { totalCost: 0.52 })
     } finally {
       station.stop()
     }
@@ -243,7 +319,9 @@ describe('transaction events over real NATS and PostgreSQL', () => {
     await h.ok('v201', 'MeterValues', 'TE-9', payload)
     const { rows } = await sql<{
       n: string
-    }>`select count(*)::text as n from meter_values where station_id = 'TE-9'`.execute(h.db)
+    }>`select sum(jsonb_array_length(samples))::text as n from meter_values where station_id = 'TE-9'`.execute(
+      h.db,
+    )
     assert.equal(rows[0]?.n, '10')
     assert.deepEqual(await factCounts(h.nc, 'TE-9'), { meter: 1 })
   })

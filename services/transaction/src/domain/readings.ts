@@ -42,8 +42,10 @@ export function baseUnit(unit: string): string {
 
 /** value × 10^multiplier in the base unit, rounded to 15 significant digits (no float noise). */
 export function normalize(value: number, unit: string, multiplier: number): number {
-  const scaled = value * 10 ** multiplier * (KILO[unit] === undefined ? 1 : 1000)
-  return Number(scaled.toPrecision(15))
+  const kilo = KILO[unit] !== undefined
+  if (multiplier === 0 && !kilo) return value
+  const scaled = value * 10 ** multiplier * (kilo ? 1000 : 1)
+  return Number.isInteger(scaled) ? scaled : Number(scaled.toPrecision(15))
 }
 
 /** The earlier of two ISO instants (strings: Math.min does not apply). */
@@ -57,7 +59,11 @@ export function laterOf(a: string, b: string): string {
   return a
 }
 
+const CANONICAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
+
+/** The instant as `YYYY-MM-DDTHH:mm:ss.sssZ` (what stations mostly send already). */
 export function isoAt(timestamp: string): string {
+  if (CANONICAL.test(timestamp)) return timestamp
   const d = new Date(timestamp)
   if (Number.isNaN(d.getTime())) throw new RangeError(`not a timestamp: ${timestamp}`)
   return d.toISOString()

@@ -1,7 +1,7 @@
 import { preferTariff, sessionCost, type Tariff } from './cost.js'
 import { applyPoints, type EnergyState, NO_ENERGY, registerPoints } from './energy.js'
 import { earlierOf, laterOf, type Reading } from './readings.js'
-import { addSeq, hasSeq, type SeqRanges, seqGaps } from './seq-ranges.js'
+import { addSeq, hasSeq, type SeqRanges } from './seq-ranges.js'
 
 // A transaction is a fold of its events, written so that the order they arrive in does not
 // matter: every field is "first by seqNo", "last by seqNo", a union or a sum of new readings.
@@ -172,9 +172,9 @@ export function withCost(doc: TxDoc): TxDoc {
   return { ...doc, totalCost: sessionCost(doc.tariff, doc.energy.importedWh, from, until) }
 }
 
-/** Every seqNo between the first and the last is in, and both ends were seen. */
+/** Both ends were seen and no seqNo between them is missing (one contiguous range; 1.6 has none). */
 export function isComplete(doc: TxDoc): boolean {
-  return doc.startedSeen && doc.endedSeen && (doc.seqs.length <= 1 || seqGaps(doc.seqs, 1).length === 0)
+  return doc.startedSeen && doc.endedSeen && doc.seqs.length <= 1
 }
 
 function earliest(a: string | null, b: string): string {

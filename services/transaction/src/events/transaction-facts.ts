@@ -76,19 +76,7 @@ export async function publishMeterFact(
     evseId: m.evseId,
     transactionId: m.transactionId,
     readings: m.readings.map((r) => {
-      const { seqNo: _seqNo, ...view } = toMeterValueView({
-        sampled_at: new Date(r.at),
-        measurand: r.measurand,
-        phase: r.phase,
-        location: r.location,
-        context: r.context,
-        unit: r.unit,
-        multiplier: r.multiplier,
-        value: r.value,
-        normalized: r.normalized,
-        seq_no: null,
-        signed: r.signed,
-      })
+      const { seqNo: _seqNo, ...view } = toMeterValueView(r, null)
       return view
     }),
   }

@@ -1,6 +1,5 @@
 import type { Logger } from '@csms/telemetry'
 import type { IdTokenAuthorizer } from '../auth/id-token-authorizer.js'
-import type { TariffResolver } from '../domain/tariff-resolver.js'
 import type { PublishFact } from '../events/fact-publisher.js'
 import type { EventWriter } from '../repo/event-writer.js'
 import type { TransactionRepo } from '../repo/transaction-repo.js'
@@ -14,7 +13,6 @@ export type SessionDeps = {
   costUpdates: CostUpdates
   writer: EventWriter
   repo: TransactionRepo
-  tariffs: TariffResolver
   publish: PublishFact
   logger: Logger
 }

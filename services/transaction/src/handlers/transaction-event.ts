@@ -1,4 +1,5 @@
-import { defineHandler, type IdTokenInfo } from '@csms/bus'
+import { defineHandler } from '@csms/bus'
+import type { ResponseOf } from '@csms/ocpp'
 import type { Authorization } from '../auth/id-token-authorizer.js'
 import { fromTransactionEvent } from '../domain/from-ocpp.js'
 import type { TxDoc } from '../domain/transaction-state.js'
@@ -63,12 +64,15 @@ function costField(version: 'v201' | 'v21', eventType: string, doc: TxDoc): { to
   return {}
 }
 
+type V201IdTokenInfo = NonNullable<ResponseOf<'v201', 'TransactionEvent'>['idTokenInfo']>
+type V201TokenType = NonNullable<V201IdTokenInfo['groupIdToken']>['type']
+
 /** 2.0.1 knows fewer token types than 2.1: a group token it cannot express is left out. */
-function toV201Info(auth: Authorization): IdTokenInfo & { groupIdToken?: { idToken: string; type: never } } {
+function toV201Info(auth: Authorization): V201IdTokenInfo {
   const { groupIdToken, ...rest } = auth.info
   if (groupIdToken === undefined || !V201_TOKEN_TYPES.has(groupIdToken.type)) return rest
   return {
     ...rest,
-    groupIdToken: { idToken: groupIdToken.idToken.slice(0, 36), type: groupIdToken.type as never },
+    groupIdToken: { idToken: groupIdToken.idToken.slice(0, 36), type: groupIdToken.type as V201TokenType },
   }
 }

@@ -30,8 +30,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addUniqueConstraint('transactions_station_tx_uq', ['station_id', 'transaction_id'])
-    .addUniqueConstraint('transactions_legacy_key_uq', ['station_id', 'legacy_key'])
     .execute()
+  // Partial, so the planner never takes it for a (station_id, transaction_id) lookup.
+  await sql`create unique index transactions_legacy_key_uq on transactions (station_id, legacy_key)
+    where legacy_key is not null`.execute(db)
+  // Room on each page for the next version of a row: a session is rewritten on every event, and
+  // with free space (and no indexed column changed) PostgreSQL updates it in place (HOT),
+  // without touching the six indexes.
+  await sql`alter table transactions set (fillfactor = 50)`.execute(db)
   await sql`create index transactions_sort_idx on transactions (sort_at desc, id desc)`.execute(db)
   await sql`create index transactions_station_sort_idx on transactions (station_id, sort_at desc, id desc)`.execute(
     db,
@@ -40,35 +46,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     db,
   )
 
-  await sql`
-    create table meter_values (
-      sampled_at timestamptz not null,
-      station_id text not null,
-      evse_id integer not null,
-      tx_id bigint,
-      seq_no bigint,
-      measurand text not null,
-      phase text not null,
-      location text not null,
-      context text not null,
-      unit text not null,
-      multiplier smallint not null,
-      value double precision,
-      normalized double precision,
-      signed jsonb
-    ) partition by range (sampled_at)`.execute(db)
-  // The hot path reads a session's readings; the unique index drops a MeterValues (or 1.6)
-  // message that arrives twice. TransactionEvent rows are deduplicated by seqNo instead, so they
-  // skip that index (seq_no is set) and cost one index insert per row, not two.
-  await sql`create index meter_values_tx_idx on meter_values (tx_id, sampled_at) where tx_id is not null`.execute(
-    db,
-  )
-  await sql`
-    create unique index meter_values_sample_uq
-    on meter_values (station_id, evse_id, sampled_at, measurand, phase, location, context)
-    where seq_no is null`.execute(db)
-  // Catches readings outside every daily partition (a station clock years off): never lost.
-  await sql`create table meter_values_default partition of meter_values default`.execute(db)
+  await createMeterValues(db)
 
   await db.schema
     .createTable('remote_starts')
@@ -125,4 +103,37 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     await db.schema.dropTable(table).execute()
   }
   await sql`drop sequence legacy_transaction_id_seq`.execute(db)
+}
+
+/**
+ * meter_values: one row per instant a station sampled (a MeterValueType), its sampled values in
+ * `samples`. Also used by 0002 to replace the first-cut layout in databases that have it.
+ */
+export async function createMeterValues(db: Kysely<unknown>): Promise<void> {
+  // One row per instant a station sampled (a MeterValueType): its sampled values, every
+  // measurand, phase, location, context, unit and multiplier as sent plus the value scaled to its
+  // base unit, in `samples` (see repo/meter-rows.ts for the layout). A 10-value message is one row
+  // and one index entry, not ten. `register_wh` is the billing register of the instant, if any.
+  await sql`
+    create table meter_values (
+      sampled_at timestamptz not null,
+      station_id text not null,
+      evse_id integer not null,
+      tx_id bigint,
+      seq_no bigint,
+      register_wh double precision,
+      digest bigint not null,
+      samples jsonb not null
+    ) partition by range (sampled_at)`.execute(db)
+  // The hot path reads a session's rows; the unique index drops a MeterValues (or 1.6) message
+  // that arrives twice. TransactionEvent rows are deduplicated by seqNo instead, so they skip
+  // that index (seq_no is set) and cost one index entry, not two.
+  await sql`create index meter_values_tx_idx on meter_values (tx_id, sampled_at) where tx_id is not null`.execute(
+    db,
+  )
+  await sql`
+    create unique index meter_values_sample_uq on meter_values (station_id, evse_id, sampled_at, digest)
+    where seq_no is null`.execute(db)
+  // Catches readings outside every daily partition (a station clock years off): never lost.
+  await sql`create table meter_values_default partition of meter_values default`.execute(db)
 }

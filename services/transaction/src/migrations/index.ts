@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely'
 import * as m0001 from './0001-transactions.js'
+import * as m0002 from './0002-meter-rows-per-instant.js'
 
 export const SCHEMA = 'transaction'
 
 /** Ordered by name; compiled into the service so the image needs no migration folder. */
 export const migrations: Record<string, Migration> = {
   '0001-transactions': m0001,
+  '0002-meter-rows-per-instant': m0002,
 }

@@ -1,20 +1,24 @@
 import { toDbError } from '@csms/db'
-import { type Kysely, sql, type Transaction } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { rebuildEnergy } from '../domain/energy.js'
 import type { Reading } from '../domain/readings.js'
-import {
-  applyEvent,
-  stateOf,
-  type TxDoc,
-  type TxEventInput,
-  withEnergy,
-} from '../domain/transaction-state.js'
+import { applyEvent, type TxDoc, type TxEventInput, withEnergy } from '../domain/transaction-state.js'
 import { type Batcher, createBatcher } from './batcher.js'
+import { type MeterRow, toMeterRows } from './meter-rows.js'
+import {
+  insertMeterRows,
+  insertMissingSessions,
+  linkRemoteStarts,
+  registerPointsOf,
+  saveSessions,
+  selectSessionsForUpdate,
+  useReservations,
+} from './session-sql.js'
 import type { TransactionDb } from './tables.js'
 
 // The hot path. Every TransactionEvent (and 1.6 start, stop, meter values) becomes a job; a
 // flush writes a batch of them in one database transaction with a handful of set-based
-// statements (unnest arrays, never one INSERT per row):
+// statements (session-sql.ts; never one INSERT per row):
 //   1. make sure a row exists for each transaction touched (an Ended may come first),
 //   2. lock those rows in a fixed order (replicas and concurrent flushes serialize per session),
 //   3. fold the events into each session in memory (domain/transaction-state.ts: seqNo dedupe),
@@ -54,10 +58,16 @@ export function createEventWriter(
   db: Kysely<TransactionDb>,
   opts: { maxBatch: number; concurrency: number },
 ): EventWriter {
+  const known = createKnownSessions(200_000)
   return createBatcher<WriteJob, Written>({
     maxBatch: opts.maxBatch,
     concurrency: opts.concurrency,
-    flush: (jobs) => db.transaction().execute((trx) => writeBatch(trx, jobs)),
+    flush: async (jobs) => {
+      const results = await db.transaction().execute((trx) => writeBatch(trx, jobs, known))
+      // Committed: these sessions have rows from now on.
+      for (const r of results) if (r.kind === 'tx') known.add(keyOf(r.stationId, r.transactionId))
+      return results
+    },
     shouldSplit: (error) => {
       const code = toDbError(error).code
       return code !== 'connection' && code !== 'timeout'
@@ -65,17 +75,10 @@ export function createEventWriter(
   })
 }
 
-type MeterRow = {
-  reading: Reading
-  stationId: string
-  evseId: number
-  txId: string | null
-  seqNo: number | null
-}
-
 type Locked = {
   id: string
-  key: string
+  stationId: string
+  transactionId: string
   doc: TxDoc | null
   before: TxDoc | null
   rebuild: boolean
@@ -84,17 +87,47 @@ type Locked = {
 
 const keyOf = (stationId: string, transactionId: string) => `${stationId}\u0000${transactionId}`
 
-async function writeBatch(trx: Transaction<TransactionDb>, jobs: readonly WriteJob[]): Promise<Written[]> {
+/**
+ * Sessions known to have a row: rows are never deleted, so once seen a session needs no
+ * "insert if missing" again, which spares the steady stream of Updated events a statement.
+ * Bounded: the oldest half is forgotten when full (forgetting only costs that statement).
+ */
+function createKnownSessions(max: number) {
+  let current = new Set<string>()
+  let previous = new Set<string>()
+  return {
+    has: (key: string) => current.has(key) || previous.has(key),
+    add(key: string) {
+      if (current.size >= max / 2) {
+        previous = current
+        current = new Set()
+      }
+      current.add(key)
+    },
+  }
+}
+type KnownSessions = ReturnType<typeof createKnownSessions>
+
+async function writeBatch(
+  trx: Transaction<TransactionDb>,
+  jobs: readonly WriteJob[],
+  known: KnownSessions,
+): Promise<Written[]> {
   const txJobs = jobs.filter((j): j is TxJob => j.kind === 'tx')
-  const sessions = await lockSessions(trx, txJobs)
+  const sessions = await lockSessions(trx, txJobs, known)
   const meterRows: MeterRow[] = []
   const results: Written[] = []
 
   for (const job of jobs) {
     if (job.kind === 'meter') {
-      for (const reading of job.readings) {
-        meterRows.push({ reading, stationId: job.stationId, evseId: job.evseId, txId: null, seqNo: null })
-      }
+      meterRows.push(
+        ...toMeterRows(job.readings, {
+          stationId: job.stationId,
+          evseId: job.evseId,
+          txId: null,
+          seqNo: null,
+        }),
+      )
       results.push({ kind: 'meter' })
       continue
     }
@@ -106,9 +139,14 @@ async function writeBatch(trx: Transaction<TransactionDb>, jobs: readonly WriteJ
       s.touched = true
       s.rebuild ||= outcome.needsEnergyRebuild
       const evseId = job.event.evseId ?? outcome.doc.evse?.value.evseId ?? 0
-      for (const reading of job.event.readings) {
-        meterRows.push({ reading, stationId: job.stationId, evseId, txId: s.id, seqNo: job.event.seqNo })
-      }
+      meterRows.push(
+        ...toMeterRows(job.event.readings, {
+          stationId: job.stationId,
+          evseId,
+          txId: s.id,
+          seqNo: job.event.seqNo,
+        }),
+      )
     }
     results.push({
       kind: 'tx',
@@ -121,17 +159,31 @@ async function writeBatch(trx: Transaction<TransactionDb>, jobs: readonly WriteJ
   }
 
   await insertMeterRows(trx, meterRows)
-  const rebuilt = await rebuildSessions(
+  const touched = [...sessions.values()].filter((s) => s.touched)
+  const rebuilt = await rebuildEnergyOf(
     trx,
-    [...sessions.values()].filter((s) => s.rebuild && s.doc !== null),
+    touched.filter((s) => s.rebuild),
   )
   await saveSessions(
     trx,
-    [...sessions.values()].filter((s) => s.touched),
+    touched.map((s) => ({ id: s.id, doc: s.doc as TxDoc })),
   )
-  await linkRemoteStartsAndReservations(
+  // Links made by this batch only: a session names its remote start or reservation once.
+  await linkRemoteStarts(
     trx,
-    [...sessions.values()].filter((s) => s.touched),
+    touched.flatMap((s) =>
+      s.doc?.remoteStartId != null && s.before?.remoteStartId == null
+        ? [{ ...s, remoteStartId: s.doc.remoteStartId }]
+        : [],
+    ),
+  )
+  await useReservations(
+    trx,
+    touched.flatMap((s) =>
+      s.doc?.reservationId != null && s.before?.reservationId == null
+        ? [{ ...s, reservationId: s.doc.reservationId }]
+        : [],
+    ),
   )
 
   // Each result carries the session as committed (all of the batch's events, energy rebuilt).
@@ -145,6 +197,7 @@ async function writeBatch(trx: Transaction<TransactionDb>, jobs: readonly WriteJ
 async function lockSessions(
   trx: Transaction<TransactionDb>,
   jobs: readonly TxJob[],
+  known: KnownSessions,
 ): Promise<Map<string, Locked>> {
   const sessions = new Map<string, Locked>()
   if (jobs.length === 0) return sessions
@@ -155,47 +208,39 @@ async function lockSessions(
   const ordered = [...first.values()].sort(
     (a, b) => cmp(a.stationId, b.stationId) || cmp(a.transactionId, b.transactionId),
   )
-  const stations = ordered.map((j) => j.stationId)
-  const txIds = ordered.map((j) => j.transactionId)
-  await sql`
-    insert into transactions (station_id, transaction_id, protocol, state, sort_at, doc)
-    select u.s, u.t, u.p, 'active', u.a, 'null'::jsonb
-    from unnest(${stations}::text[], ${txIds}::text[], ${ordered.map((j) => j.protocol)}::text[],
-                ${ordered.map((j) => j.event.at)}::timestamptz[]) with ordinality as u(s, t, p, a, n)
-    order by u.n
-    on conflict (station_id, transaction_id) do nothing`.execute(trx)
-  const { rows } = await sql<{ id: string; station_id: string; transaction_id: string; doc: TxDoc | null }>`
-    select t.id, t.station_id, t.transaction_id, t.doc
-    from transactions t
-    join unnest(${stations}::text[], ${txIds}::text[]) as u(s, t) on t.station_id = u.s and t.transaction_id = u.t
-    order by t.station_id collate "C", t.transaction_id collate "C"
-    for update of t`.execute(trx)
+  const missing = (list: readonly TxJob[]) =>
+    list.map((j) => ({
+      stationId: j.stationId,
+      transactionId: j.transactionId,
+      protocol: j.protocol,
+      at: j.event.at,
+    }))
+  await insertMissingSessions(
+    trx,
+    missing(ordered.filter((j) => !known.has(keyOf(j.stationId, j.transactionId)))),
+  )
+  let rows = await selectSessionsForUpdate(trx, ordered)
+  if (rows.length < ordered.length) {
+    // The cache was wrong (a row it knew was never committed): insert what is missing, lock again.
+    await insertMissingSessions(trx, missing(ordered))
+    rows = await selectSessionsForUpdate(trx, ordered)
+  }
   for (const r of rows) {
-    const key = keyOf(r.station_id, r.transaction_id)
-    sessions.set(key, { id: r.id, key, doc: r.doc, before: r.doc, rebuild: false, touched: false })
+    sessions.set(keyOf(r.station_id, r.transaction_id), {
+      id: r.id,
+      stationId: r.station_id,
+      transactionId: r.transaction_id,
+      doc: r.doc,
+      before: r.doc,
+      rebuild: false,
+      touched: false,
+    })
   }
   return sessions
 }
 
-async function insertMeterRows(trx: Transaction<TransactionDb>, rows: readonly MeterRow[]): Promise<void> {
-  if (rows.length === 0) return
-  const col = <T>(f: (r: MeterRow) => T) => rows.map(f)
-  await sql`
-    insert into meter_values (sampled_at, station_id, evse_id, tx_id, seq_no, measurand, phase, location, context,
-                              unit, multiplier, value, normalized, signed)
-    select * from unnest(
-      ${col((r) => r.reading.at)}::timestamptz[], ${col((r) => r.stationId)}::text[], ${col((r) => r.evseId)}::int[],
-      ${col((r) => r.txId)}::bigint[], ${col((r) => r.seqNo)}::bigint[], ${col((r) => r.reading.measurand)}::text[],
-      ${col((r) => r.reading.phase)}::text[], ${col((r) => r.reading.location)}::text[],
-      ${col((r) => r.reading.context)}::text[], ${col((r) => r.reading.unit)}::text[],
-      ${col((r) => r.reading.multiplier)}::smallint[], ${col((r) => r.reading.value)}::float8[],
-      ${col((r) => r.reading.normalized)}::float8[],
-      ${col((r) => (r.reading.signed === null ? null : JSON.stringify(r.reading.signed)))}::jsonb[])
-    on conflict do nothing`.execute(trx)
-}
-
 /** Rebuilds energy from every stored register reading of the sessions that need it. */
-async function rebuildSessions(
+async function rebuildEnergyOf(
   trx: Transaction<TransactionDb>,
   sessions: Locked[],
 ): Promise<Map<string, TxDoc>> {
@@ -210,74 +255,6 @@ async function rebuildSessions(
     rebuilt.set(s.id, s.doc)
   }
   return rebuilt
-}
-
-export async function registerPointsOf(
-  db: Kysely<TransactionDb> | Transaction<TransactionDb>,
-  txIds: readonly string[],
-): Promise<Map<string, Array<{ at: string; wh: number }>>> {
-  const { rows } = await sql<{ tx_id: string; sampled_at: Date; normalized: number }>`
-    select tx_id, sampled_at, normalized from meter_values
-    where tx_id = any(${[...txIds]}::bigint[])
-      and measurand = 'Energy.Active.Import.Register' and phase = '' and location = 'Outlet'
-      and unit in ('Wh', 'kWh') and normalized is not null
-    order by tx_id, sampled_at`.execute(db)
-  const out = new Map<string, Array<{ at: string; wh: number }>>()
-  for (const r of rows) {
-    const list = out.get(r.tx_id) ?? []
-    list.push({ at: r.sampled_at.toISOString(), wh: r.normalized })
-    out.set(r.tx_id, list)
-  }
-  return out
-}
-
-async function saveSessions(trx: Transaction<TransactionDb>, sessions: Locked[]): Promise<void> {
-  if (sessions.length === 0) return
-  const docs = sessions.map((s) => s.doc as TxDoc)
-  await sql`
-    update transactions t set
-      state = u.state, evse_id = u.evse_id, started_at = u.started_at, ended_at = u.ended_at, sort_at = u.sort_at,
-      energy_wh = u.energy_wh, id_token = u.id_token, remote_start_id = u.remote_start_id,
-      total_cost = u.total_cost, doc = u.doc, updated_at = now()
-    from unnest(
-      ${sessions.map((s) => s.id)}::bigint[], ${docs.map(stateOf)}::text[],
-      ${docs.map((d) => d.evse?.value.evseId ?? null)}::int[], ${docs.map((d) => d.startedAt)}::timestamptz[],
-      ${docs.map((d) => d.endedAt)}::timestamptz[], ${docs.map((d) => d.startedAt ?? d.firstEventAt)}::timestamptz[],
-      ${docs.map((d) => d.energy.importedWh)}::float8[], ${docs.map((d) => d.idToken?.value.idToken ?? null)}::text[],
-      ${docs.map((d) => d.remoteStartId)}::int[], ${docs.map((d) => d.totalCost)}::numeric[],
-      ${docs.map((d) => JSON.stringify(d))}::jsonb[]
-    ) as u(id, state, evse_id, started_at, ended_at, sort_at, energy_wh, id_token, remote_start_id, total_cost, doc)
-    where t.id = u.id`.execute(trx)
-}
-
-/** A session that names a remoteStartId or reservationId for the first time links to it. */
-async function linkRemoteStartsAndReservations(
-  trx: Transaction<TransactionDb>,
-  sessions: Locked[],
-): Promise<void> {
-  const remote = sessions.filter((s) => s.doc?.remoteStartId != null && s.before?.remoteStartId == null)
-  if (remote.length > 0) {
-    const [stations, txIds] = splitKeys(remote)
-    await sql`
-      update remote_starts r set transaction_id = u.t, linked_at = now()
-      from unnest(${stations}::text[], ${txIds}::text[], ${remote.map((s) => s.doc?.remoteStartId)}::int[]) as u(s, t, rid)
-      where r.station_id = u.s and r.remote_start_id = u.rid and r.transaction_id is null`.execute(trx)
-  }
-  const reserved = sessions.filter((s) => s.doc?.reservationId != null && s.before?.reservationId == null)
-  if (reserved.length > 0) {
-    const [stations, txIds] = splitKeys(reserved)
-    await sql`
-      update reservations r set status = 'used', transaction_id = u.t, updated_at = now()
-      from unnest(${stations}::text[], ${txIds}::text[], ${reserved.map((s) => s.doc?.reservationId)}::int[]) as u(s, t, rid)
-      where r.station_id = u.s and r.reservation_id = u.rid and r.status in ('active', 'requested')`.execute(
-      trx,
-    )
-  }
-}
-
-function splitKeys(sessions: Locked[]): [string[], string[]] {
-  const parts = sessions.map((s) => s.key.split('\u0000') as [string, string])
-  return [parts.map((p) => p[0]), parts.map((p) => p[1])]
 }
 
 function cmp(a: string, b: string): number {

@@ -1,5 +1,6 @@
 import type { ColumnType } from 'kysely'
 import type { TxDoc } from '../domain/transaction-state.js'
+import type { SampleTuple } from './meter-rows.js'
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>
 type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -35,15 +36,9 @@ export type MeterValuesTable = {
   evse_id: number
   tx_id: string | null
   seq_no: string | null
-  measurand: string
-  phase: string
-  location: string
-  context: string
-  unit: string
-  multiplier: number
-  value: number | null
-  normalized: number | null
-  signed: Json<unknown> | null
+  register_wh: number | null
+  digest: string
+  samples: Json<SampleTuple[]>
 }
 
 export type RemoteStartsTable = {

@@ -1,5 +1,5 @@
 import type { MeterValueView, ReservationView, TransactionView } from '@csms/bus'
-import { baseUnit } from '../domain/readings.js'
+import { baseUnit, type Reading } from '../domain/readings.js'
 import { maxSeq, seqGaps } from '../domain/seq-ranges.js'
 import { isComplete, stateOf, type TxDoc } from '../domain/transaction-state.js'
 
@@ -50,23 +50,10 @@ export function toTransactionView(row: TransactionRow): TransactionView {
   }
 }
 
-export type MeterRowOut = {
-  sampled_at: Date
-  measurand: string
-  phase: string
-  location: string
-  context: string
-  unit: string
-  multiplier: number
-  value: number | null
-  normalized: number | null
-  seq_no: string | null
-  signed: unknown
-}
-
-export function toMeterValueView(r: MeterRowOut): MeterValueView {
+/** A stored reading as the API shows it. */
+export function toMeterValueView(r: Reading, seqNo: number | null): MeterValueView {
   return {
-    timestamp: r.sampled_at.toISOString(),
+    timestamp: r.at,
     measurand: r.measurand,
     phase: r.phase === '' ? null : r.phase,
     location: r.location,
@@ -76,7 +63,7 @@ export function toMeterValueView(r: MeterRowOut): MeterValueView {
     value: r.value,
     normalized: r.normalized,
     normalizedUnit: baseUnit(r.unit),
-    seqNo: r.seq_no === null ? null : Number(r.seq_no),
+    seqNo,
     ...(r.signed === null ? {} : { signed: r.signed }),
   }
 }

@@ -148,6 +148,7 @@ export function fakeStationRegistry(
         protocol: s.protocol,
         lastBootAt: null,
         registrationStatus: 'Accepted',
+        registrationPolicy: null,
         vendor: null,
         model: null,
         firmwareVersion: null,
