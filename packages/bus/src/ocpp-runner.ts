@@ -3,6 +3,7 @@ import { type Logger, METRIC, type Metrics, withSpan } from '@csms/telemetry'
 import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core'
 import { isAppError } from './app-error.js'
 import { HEADER } from './headers.js'
+import { inflightOf } from './inflight.js'
 import { decodeJson, replyOcpp } from './nats-payload.js'
 import type { AnyOcppHandler } from './ocpp-handler.js'
 import { decodeStationId } from './station-token.js'
@@ -28,17 +29,22 @@ export function runOcppHandlers(opts: OcppRunnerOptions): Subscription[] {
     'Time a service spends answering a station CALL',
     ['action', 'outcome'],
   )
+  const inflight = inflightOf(opts.nc)
   return opts.handlers.map((handler) =>
-    opts.nc.subscribe(ocppInPattern(handler.version, handler.action), {
-      queue: opts.queue,
-      callback: (err, msg) => {
-        if (err) return
-        const started = performance.now()
-        void answer(handler, msg).then((outcome) =>
-          duration?.observe({ action: handler.action, outcome }, (performance.now() - started) / 1000),
-        )
-      },
-    }),
+    inflight.subscription(
+      opts.nc.subscribe(ocppInPattern(handler.version, handler.action), {
+        queue: opts.queue,
+        callback: (err, msg) => {
+          if (err) return
+          const started = performance.now()
+          void inflight
+            .work(answer(handler, msg))
+            .then((outcome) =>
+              duration?.observe({ action: handler.action, outcome }, (performance.now() - started) / 1000),
+            )
+        },
+      }),
+    ),
   )
 
   async function answer(handler: AnyOcppHandler, msg: Msg): Promise<string> {

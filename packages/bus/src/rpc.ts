@@ -3,6 +3,7 @@ import { RequestError, TimeoutError } from '@nats-io/nats-core'
 import type { z } from 'zod'
 import { APP_ERROR_CODES, AppError, type AppErrorCode, isAppError } from './app-error.js'
 import { HEADER } from './headers.js'
+import { inflightOf } from './inflight.js'
 import { decodeJson, encodeJson, errorHeaders } from './nats-payload.js'
 import { type ServiceName, serviceSubject } from './subjects.js'
 
@@ -60,13 +61,16 @@ export function serveRpc<Req extends z.ZodType, Res extends z.ZodType>(
   handler: (body: z.output<Req>) => Promise<z.input<Res>>,
   opts: { queue?: string; logger?: RpcLogger } = {},
 ): Subscription {
-  return nc.subscribe(rpc.subject, {
-    queue: opts.queue ?? rpc.service,
-    callback: (err, msg) => {
-      if (err) return
-      void answer(msg)
-    },
-  })
+  const inflight = inflightOf(nc)
+  return inflight.subscription(
+    nc.subscribe(rpc.subject, {
+      queue: opts.queue ?? rpc.service,
+      callback: (err, msg) => {
+        if (err) return
+        void inflight.work(answer(msg))
+      },
+    }),
+  )
 
   async function answer(msg: Msg): Promise<void> {
     try {

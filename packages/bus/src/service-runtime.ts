@@ -11,6 +11,7 @@ import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManage
 import type { NatsConnection } from '@nats-io/nats-core'
 import { connectBus } from './connect.js'
 import { ensureStreams } from './events.js'
+import { inflightOf } from './inflight.js'
 import { pingSubject, type ServiceName } from './subjects.js'
 
 export type ServiceRuntime = {
@@ -93,6 +94,8 @@ export async function createServiceRuntime(opts: {
       stopping ??= (async () => {
         serving = false
         logger.info('draining')
+        // Stop taking requests, let started handlers reply, then close NATS.
+        await inflightOf(nc).quiesce(10_000)
         await nc.drain().catch((error) => logger.warn({ err: error }, 'nats drain failed'))
         for (const fn of shutdowns.reverse()) await fn()
         await ops.close()
