@@ -1,0 +1,3 @@
+import { describeEquivalence } from './support/equivalence-suite.js'
+
+describeEquivalence('v21')
