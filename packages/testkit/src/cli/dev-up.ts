@@ -73,9 +73,11 @@ try {
     apiToken,
     // 0 picks free ports (tests); otherwise seven consecutive ports from the base.
     opsPortBase: int('CSMS_DEV_OPS_PORT_BASE', 9100, 0),
-    // A newcomer's simulated station just works locally; production refuses unknown stations.
+    // A newcomer's simulated station (and its RFID cards) just work locally; production refuses
+    // unknown stations and answers unknown tokens Unknown.
     env: {
       CSMS_ALLOW_UNKNOWN_STATIONS: env.CSMS_ALLOW_UNKNOWN_STATIONS ?? 'true',
+      CSMS_AUTH_ACCEPT_UNKNOWN_ID_TOKENS: env.CSMS_AUTH_ACCEPT_UNKNOWN_ID_TOKENS ?? 'true',
       LOG_LEVEL: env.LOG_LEVEL ?? 'info',
     },
   })

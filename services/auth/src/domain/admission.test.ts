@@ -57,4 +57,26 @@ describe('station admission', () => {
       reason: 'weaker_profile',
     })
   })
+
+  it('accepts the pending password of a rotation beside the current one, and says so', async () => {
+    const rotating = {
+      ...base,
+      credentials: {
+        securityProfile: 1 as const,
+        passwordHash: 'h(secret-password-16)',
+        pendingPasswordHash: 'h(next-password-0016)',
+      },
+    }
+    assert.deepEqual(await admit(rotating), { accepted: true, registered: true, requiredProfile: 1 })
+    assert.deepEqual(await admit({ ...rotating, password: 'next-password-0016' }), {
+      accepted: true,
+      registered: true,
+      requiredProfile: 1,
+      usedPendingPassword: true,
+    })
+    assert.deepEqual(await admit({ ...rotating, password: 'other' }), {
+      accepted: false,
+      reason: 'bad_password',
+    })
+  })
 })

@@ -10,19 +10,26 @@ export function createCredentialsRepo(db: Kysely<AuthDb>) {
     async find(stationId: string): Promise<StationCredentials | undefined> {
       const row = await db
         .selectFrom('station_credentials')
-        .select(['security_profile', 'password_hash'])
+        .select(['security_profile', 'password_hash', 'pending_password_hash'])
         .where('station_id', '=', stationId)
         .executeTakeFirst()
       return (
-        row && { securityProfile: row.security_profile as SecurityProfile, passwordHash: row.password_hash }
+        row && {
+          securityProfile: row.security_profile as SecurityProfile,
+          passwordHash: row.password_hash,
+          pendingPasswordHash: row.pending_password_hash,
+        }
       )
     },
 
+    /** An operator's direct change: a new password replaces the old one (and any rotation) at once. */
     async upsert(stationId: string, change: { securityProfile?: SecurityProfile; passwordHash?: string }) {
       const set = {
         updated_at: new Date(),
         ...(change.securityProfile === undefined ? {} : { security_profile: change.securityProfile }),
-        ...(change.passwordHash === undefined ? {} : { password_hash: change.passwordHash }),
+        ...(change.passwordHash === undefined
+          ? {}
+          : { password_hash: change.passwordHash, pending_password_hash: null, pending_since: null }),
       }
       const row = await db
         .insertInto('station_credentials')
@@ -34,6 +41,42 @@ export function createCredentialsRepo(db: Kysely<AuthDb>) {
         securityProfile: row.security_profile as SecurityProfile,
         hasPassword: row.password_hash !== null,
       }
+    },
+
+    /** A rotation starts: the new password is valid beside the old one. */
+    async setPending(stationId: string, hash: string): Promise<boolean> {
+      const r = await db
+        .updateTable('station_credentials')
+        .set({ pending_password_hash: hash, pending_since: new Date(), updated_at: new Date() })
+        .where('station_id', '=', stationId)
+        .executeTakeFirst()
+      return Number(r.numUpdatedRows) > 0
+    },
+
+    /** The station confirmed: the pending password becomes the only one (if still the same rotation). */
+    async promotePending(stationId: string, hash: string): Promise<boolean> {
+      const r = await db
+        .updateTable('station_credentials')
+        .set({
+          password_hash: hash,
+          pending_password_hash: null,
+          pending_since: null,
+          updated_at: new Date(),
+        })
+        .where('station_id', '=', stationId)
+        .where('pending_password_hash', '=', hash)
+        .executeTakeFirst()
+      return Number(r.numUpdatedRows) > 0
+    },
+
+    /** The station refused: the old password stays the only one. */
+    async dropPending(stationId: string, hash: string): Promise<void> {
+      await db
+        .updateTable('station_credentials')
+        .set({ pending_password_hash: null, pending_since: null, updated_at: new Date() })
+        .where('station_id', '=', stationId)
+        .where('pending_password_hash', '=', hash)
+        .execute()
     },
 
     async remove(stationId: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 import {
   authenticateStationRpc,
   deleteStationCredentialsRpc,
+  rotateStationPasswordRpc,
   serveRpc,
   upsertStationCredentialsRpc,
 } from '@csms/bus'
@@ -10,11 +11,13 @@ import { admit } from '../domain/admission.js'
 import { hashPassword, verifyPassword } from '../domain/password-hash.js'
 import type { createVerifiedCache } from '../domain/verified-cache.js'
 import type { CredentialsRepo } from '../repo/credentials-repo.js'
+import type { PasswordRotation } from '../station/password-rotation.js'
 
 type Deps = {
   nc: NatsConnection
   repo: CredentialsRepo
   cache: ReturnType<typeof createVerifiedCache>
+  rotation: PasswordRotation
   allowUnknownStations: boolean
   logger: Logger
 }
@@ -33,13 +36,20 @@ export function serveCredentialsRpc(deps: Deps): Subscription[] {
       deps.nc,
       authenticateStationRpc,
       async (req) => {
-        const decision = await admit({
-          credentials: await deps.repo.find(req.stationId),
+        const credentials = await deps.repo.find(req.stationId)
+        const { usedPendingPassword, ...decision } = await admit({
+          credentials,
           presentedProfile: req.presentedProfile,
           password: req.password,
           allowUnknownStations: deps.allowUnknownStations,
           verify: (password, hash) => verify(req.stationId, password, hash),
         })
+        if (usedPendingPassword && credentials?.pendingPasswordHash) {
+          // Logging in with the new password is the station's confirmation of a rotation.
+          await deps.repo.promotePending(req.stationId, credentials.pendingPasswordHash)
+          deps.cache.forget(req.stationId)
+          deps.logger.info({ stationId: req.stationId, security: true }, 'station confirmed its new password')
+        }
         if (!decision.accepted) {
           deps.logger.warn(
             {
@@ -78,5 +88,6 @@ export function serveCredentialsRpc(deps: Deps): Subscription[] {
       },
       opts,
     ),
+    serveRpc(deps.nc, rotateStationPasswordRpc, (req) => deps.rotation.rotate(req), opts),
   ]
 }

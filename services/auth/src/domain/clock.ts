@@ -1,0 +1,3 @@
+/** Injected so tests can pin time; production passes `() => new Date()`. */
+export type Clock = () => Date
+export const systemClock: Clock = () => new Date()

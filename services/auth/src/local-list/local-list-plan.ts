@@ -1,0 +1,71 @@
+import type { IdTokenInfo, IdTokenRef } from '@csms/bus'
+import { ID_TOKEN_TYPES } from '@csms/bus'
+import type { OcppVersion } from '@csms/ocpp'
+import { toIdTagInfo } from '../domain/authorization.js'
+
+/** An entry to send; without `info` it removes the token from the station's list. */
+export type PlannedEntry = { ref: IdTokenRef; info?: IdTokenInfo | undefined }
+export type PlannedMessage = {
+  updateType: 'Full' | 'Differential'
+  versionNumber: number
+  entries: PlannedEntry[]
+}
+
+const V201_TYPES: ReadonlySet<string> = new Set(ID_TOKEN_TYPES)
+
+/** Whether a token can travel in this protocol's SendLocalList at all (length and type limits). */
+export function fitsProtocol(version: OcppVersion, ref: IdTokenRef): boolean {
+  switch (version) {
+    case 'v16':
+      return ref.idToken.length <= 20
+    case 'v201':
+      return ref.idToken.length <= 36 && V201_TYPES.has(ref.type)
+    case 'v21':
+      return ref.idToken.length <= 255
+  }
+}
+
+/**
+ * Splits an update into messages of at most `itemsPerMessage` entries (the station's
+ * LocalAuthListCtrlr.ItemsPerMessage). A full update starts with `Full` and continues with
+ * differentials; every message carries the next version, so the station ends on the last one.
+ * An empty full update is one `Full` without entries: it clears the station's list.
+ */
+export function planUpdates(
+  entries: PlannedEntry[],
+  opts: { full: boolean; firstVersion: number; itemsPerMessage: number },
+): PlannedMessage[] {
+  const size = Math.max(1, opts.itemsPerMessage)
+  const chunks: PlannedEntry[][] = []
+  for (let i = 0; i < entries.length; i += size) chunks.push(entries.slice(i, i + size))
+  if (chunks.length === 0 && opts.full) chunks.push([])
+  return chunks.map((chunk, i) => ({
+    updateType: opts.full && i === 0 ? 'Full' : 'Differential',
+    versionNumber: opts.firstVersion + i,
+    entries: chunk,
+  }))
+}
+
+/** The SendLocalList payload of one message in the station's protocol. */
+export function sendLocalListPayload(version: OcppVersion, m: PlannedMessage): Record<string, unknown> {
+  if (version === 'v16') {
+    const list = m.entries.map((e) => ({
+      idTag: e.ref.idToken,
+      ...(e.info ? { idTagInfo: toIdTagInfo(e.info) } : {}),
+    }))
+    return {
+      listVersion: m.versionNumber,
+      updateType: m.updateType,
+      ...(list.length ? { localAuthorizationList: list } : {}),
+    }
+  }
+  const list = m.entries.map((e) => ({
+    idToken: { idToken: e.ref.idToken, type: e.ref.type },
+    ...(e.info ? { idTokenInfo: e.info } : {}),
+  }))
+  return {
+    versionNumber: m.versionNumber,
+    updateType: m.updateType,
+    ...(list.length ? { localAuthorizationList: list } : {}),
+  }
+}
