@@ -136,8 +136,11 @@ export function registerStationRoutes(app: OpenAPIHono, nc: NatsConnection) {
     async (c) => {
       const { id } = c.req.valid('param')
       await callRpc(nc, deleteStationCredentialsRpc, { stationId: id })
-      // A kick naming no live connection closes the station's socket on whichever pod holds it.
-      nc.publish(kickSubject(id), JSON.stringify({ stationId: id, connectionId: 'deregistered' }))
+      // A kick "newer" than any socket closes the station's socket on whichever pod holds it.
+      nc.publish(
+        kickSubject(id),
+        JSON.stringify({ stationId: id, connectionId: 'deregistered', openedAt: Number.MAX_SAFE_INTEGER }),
+      )
       return c.body(null, 204)
     },
   )
