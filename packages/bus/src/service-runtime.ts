@@ -97,7 +97,13 @@ export async function createServiceRuntime(opts: {
         // Stop taking requests, let started handlers reply, then close NATS.
         await inflightOf(nc).quiesce(10_000)
         await nc.drain().catch((error) => logger.warn({ err: error }, 'nats drain failed'))
-        for (const fn of shutdowns.reverse()) await fn()
+        // One failing step (a consumer whose connection is already gone) must not skip the rest,
+        // or the database pool stays open and the process never exits.
+        for (const fn of shutdowns.reverse()) {
+          await Promise.resolve()
+            .then(fn)
+            .catch((error: unknown) => logger.warn({ err: error }, 'shutdown step failed'))
+        }
         await ops.close()
         await shutdownTracing()
         logger.info('stopped')
