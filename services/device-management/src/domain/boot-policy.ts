@@ -1,5 +1,6 @@
-// What a BootNotification is answered with: registered stations are Accepted; for a station
-// nobody registered, the operator's policy decides (the gateway already let it connect).
+// What a BootNotification is answered with: the operator's per-station registration status
+// when set (B02 Pending, B03 Rejected); otherwise registered stations are Accepted and, for a
+// station nobody registered, the operator's policy decides (the gateway already let it in).
 export const REGISTRATION_STATUSES = ['Accepted', 'Pending', 'Rejected'] as const
 export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number]
 
@@ -10,10 +11,12 @@ export type BootPolicy = {
   retryIntervalS: number
 }
 
+export type Registration = { registered: boolean; policy: RegistrationStatus | null }
+
 export function decideBoot(
-  registered: boolean,
+  registration: Registration,
   policy: BootPolicy,
 ): { status: RegistrationStatus; interval: number } {
-  const status = registered ? 'Accepted' : policy.unknownStationStatus
+  const status = registration.policy ?? (registration.registered ? 'Accepted' : policy.unknownStationStatus)
   return { status, interval: status === 'Accepted' ? policy.heartbeatIntervalS : policy.retryIntervalS }
 }

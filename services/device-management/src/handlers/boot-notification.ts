@@ -12,12 +12,18 @@ async function register(
   boot: Omit<Parameters<StationRepo['recordBoot']>[1], 'registrationStatus' | 'at'>,
 ) {
   const now = deps.clock()
-  const decision = decideBoot(await deps.repo.isRegistered(stationId), deps.policy)
+  const registration = await deps.repo.registrationOf(stationId)
+  const decision = decideBoot(registration, deps.policy)
   await deps.repo.recordBoot(stationId, { ...boot, registrationStatus: decision.status, at: now })
   if (decision.status !== 'Accepted') {
     deps.logger.info(
-      { stationId, status: decision.status },
-      'boot of an unregistered station answered by policy',
+      {
+        stationId,
+        status: decision.status,
+        registered: registration.registered,
+        policy: registration.policy,
+      },
+      'boot not accepted',
     )
   }
   return { ...decision, currentTime: now.toISOString() }

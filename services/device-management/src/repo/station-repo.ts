@@ -1,5 +1,6 @@
-import type { StationView } from '@csms/bus'
-import type { Kysely } from 'kysely'
+import type { StationSelector, StationView } from '@csms/bus'
+import { type Kysely, sql } from 'kysely'
+import type { RegistrationStatus } from '../domain/boot-policy.js'
 import type { DeviceManagementDb } from './tables.js'
 
 export type BootInfo = {
@@ -45,13 +46,42 @@ export function createStationRepo(db: Kysely<DeviceManagementDb>) {
         .execute()
     },
 
-    async isRegistered(stationId: string): Promise<boolean> {
+    /** Whether the operator registered the station, and how they want its boots answered. */
+    async registrationOf(
+      stationId: string,
+    ): Promise<{ registered: boolean; policy: RegistrationStatus | null }> {
       const row = await db
         .selectFrom('stations')
-        .select('registered')
+        .select(['registered', 'registration_policy'])
         .where('id', '=', stationId)
         .executeTakeFirst()
-      return row?.registered ?? false
+      return {
+        registered: row?.registered ?? false,
+        policy: (row?.registration_policy as RegistrationStatus | null | undefined) ?? null,
+      }
+    },
+
+    async setRegistrationPolicy(stationId: string, policy: RegistrationStatus | null): Promise<void> {
+      await db
+        .insertInto('stations')
+        .values({ id: stationId, registration_policy: policy })
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet({ registration_policy: policy, updated_at: new Date() }),
+        )
+        .execute()
+    },
+
+    /** Registered stations matching every criterion of a campaign's selector. */
+    async select(selector: StationSelector): Promise<string[]> {
+      let q = db.selectFrom('stations').select('id').where('registered', '=', true).orderBy('id')
+      // One array parameter, however many ids: a list of binds would hit PostgreSQL's 65,535.
+      if (selector.stationIds) q = q.where(sql<boolean>`id = any(${selector.stationIds}::text[])`)
+      if (selector.siteId !== undefined) q = q.where('site_id', '=', selector.siteId)
+      if (selector.model !== undefined) q = q.where('model', '=', selector.model)
+      if (selector.vendor !== undefined) q = q.where('vendor', '=', selector.vendor)
+      if (selector.labels !== undefined)
+        q = q.where(sql<boolean>`labels @> ${JSON.stringify(selector.labels)}::jsonb`)
+      return (await q.execute()).map((r) => r.id)
     },
 
     async touch(stationId: string, at: Date): Promise<void> {
@@ -195,6 +225,7 @@ export function createStationRepo(db: Kysely<DeviceManagementDb>) {
           protocol: row.protocol,
           lastBootAt: row.last_boot_at ? iso(row.last_boot_at) : null,
           registrationStatus: row.registration_status,
+          registrationPolicy: row.registration_policy as RegistrationStatus | null,
           vendor: row.vendor,
           model: row.model,
           firmwareVersion: row.firmware_version,
