@@ -21,7 +21,12 @@ export async function startE2ePlatform(env: Record<string, string> = {}): Promis
       apiPort: await freePort(),
       apiToken: token,
       silent: process.env.E2E_LOGS !== '1',
-      env: { CSMS_ALLOW_UNKNOWN_STATIONS: 'true', CSMS_AUTH_ACCEPT_UNKNOWN_ID_TOKENS: 'true', LOG_LEVEL: 'warn', ...env },
+      env: {
+        CSMS_ALLOW_UNKNOWN_STATIONS: 'true',
+        CSMS_AUTH_ACCEPT_UNKNOWN_ID_TOKENS: 'true',
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
     })
     return {
       ...platform,

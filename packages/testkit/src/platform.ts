@@ -15,7 +15,6 @@ export const PLATFORM_SERVICES = [
 ] as const
 export type PlatformService = (typeof PLATFORM_SERVICES)[number]
 
-
 export type PlatformOptions = {
   /** Repository root (the folder with services/). */
   root: string
