@@ -6,9 +6,15 @@ import { bodyLimit } from 'hono/body-limit'
 import type { ApiConfig } from './config.js'
 import { bearerAuth } from './http/bearer-auth.js'
 import { problem } from './http/problem.js'
+import { registerCampaignRoutes } from './routes/campaigns.js'
 import { registerCommandRoutes } from './routes/commands.js'
+import { registerDeviceJobRoutes } from './routes/device-jobs.js'
+import { registerDeviceModelRoutes } from './routes/device-model.js'
 import { renderDocs } from './routes/docs.js'
 import { registerEventRoutes } from './routes/events.js'
+import { registerIdTokenRoutes } from './routes/id-tokens.js'
+import { registerMonitoringRoutes } from './routes/monitoring.js'
+import { registerSmartChargingRoutes } from './routes/smart-charging.js'
 import { registerStationRoutes } from './routes/stations.js'
 import { registerTokenRoutes } from './routes/tokens.js'
 import { registerTransactionRoutes } from './routes/transactions.js'
@@ -55,9 +61,15 @@ export function createApiApp(deps: {
   )
   registerStationRoutes(app, nc)
   registerCommandRoutes(app, nc, config.CSMS_API_COMMAND_TIMEOUT_MS)
+  registerSmartChargingRoutes(app, nc)
+  registerDeviceModelRoutes(app, nc)
+  registerMonitoringRoutes(app, nc)
+  registerDeviceJobRoutes(app, nc)
+  registerCampaignRoutes(app, nc)
   registerTokenRoutes(app, deps.tokens)
   registerEventRoutes(app, deps.js)
   registerTransactionRoutes(app, nc, config.CSMS_API_COMMAND_TIMEOUT_MS)
+  registerIdTokenRoutes(app, nc, config.CSMS_API_COMMAND_TIMEOUT_MS)
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
 
   app.notFound((c) => problem(c, 404, `no route ${c.req.method} ${c.req.path}`))

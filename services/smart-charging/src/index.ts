@@ -1,2 +1,2 @@
-export { startSmartCharging } from './app.js'
+export { type SmartChargingService, startSmartCharging } from './app.js'
 export { readConfig, type SmartChargingConfig, SmartChargingConfigSchema } from './config.js'
