@@ -1,5 +1,10 @@
 import { hostname } from 'node:os'
-import { createServiceRuntime, GATEWAY_HEARTBEAT_SUBJECT, type GatewayHeartbeat, type ServiceRuntime } from '@csms/bus'
+import {
+  createServiceRuntime,
+  GATEWAY_HEARTBEAT_SUBJECT,
+  type GatewayHeartbeat,
+  type ServiceRuntime,
+} from '@csms/bus'
 import type { GatewayConfig } from './config.js'
 import { createGatewayMetrics } from './gateway-metrics.js'
 import { type GatewayServer, startGatewayServer } from './server/gateway-server.js'
@@ -24,14 +29,23 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
     js: runtime.js,
     logger: runtime.logger,
     metrics: createGatewayMetrics(runtime.metrics),
-    admission: createAdmission(runtime.nc, config.CSMS_GATEWAY_AUTH_CACHE_MS, config.CSMS_GATEWAY_AUTH_TIMEOUT_MS),
+    admission: createAdmission(
+      runtime.nc,
+      config.CSMS_GATEWAY_AUTH_CACHE_MS,
+      config.CSMS_GATEWAY_AUTH_TIMEOUT_MS,
+    ),
     stationLimiter: createFailureLimiter(config.CSMS_GATEWAY_MAX_FAILED_AUTH_PER_MIN),
     addressLimiter: createFailureLimiter(config.CSMS_GATEWAY_MAX_FAILED_AUTH_PER_ADDRESS_PER_MIN),
   })
   // The beacon tells device-management this pod is alive; three missed beats mean it is not.
   const ttlMs = config.CSMS_GATEWAY_HEARTBEAT_MS * 3
   const beat = () => {
-    const heartbeat: GatewayHeartbeat = { gatewayId, at: new Date().toISOString(), connections: server.connections(), ttlMs }
+    const heartbeat: GatewayHeartbeat = {
+      gatewayId,
+      at: new Date().toISOString(),
+      connections: server.connections(),
+      ttlMs,
+    }
     runtime.nc.publish(GATEWAY_HEARTBEAT_SUBJECT, JSON.stringify(heartbeat))
   }
   beat()

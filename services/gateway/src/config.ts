@@ -53,10 +53,13 @@ export const GatewayConfigSchema = z
     /** The operator's O= in station certificates; profile 3 is refused while it is unset. */
     CSMS_GATEWAY_CERT_ORGANIZATION: z.string().optional(),
   })
-  .refine((c) => (c.CSMS_GATEWAY_TLS_CERT_FILE === undefined) === (c.CSMS_GATEWAY_TLS_KEY_FILE === undefined), {
-    path: ['CSMS_GATEWAY_TLS_KEY_FILE'],
-    message: 'set CSMS_GATEWAY_TLS_CERT_FILE and CSMS_GATEWAY_TLS_KEY_FILE together',
-  })
+  .refine(
+    (c) => (c.CSMS_GATEWAY_TLS_CERT_FILE === undefined) === (c.CSMS_GATEWAY_TLS_KEY_FILE === undefined),
+    {
+      path: ['CSMS_GATEWAY_TLS_KEY_FILE'],
+      message: 'set CSMS_GATEWAY_TLS_CERT_FILE and CSMS_GATEWAY_TLS_KEY_FILE together',
+    },
+  )
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {

@@ -24,11 +24,17 @@ export function createGatewayMetrics(m: Metrics): GatewayMetrics {
     upgradesRefused: m.counter(METRIC.gatewayUpgradesRefused, 'Upgrades refused', ['reason']),
     messages: m.counter(METRIC.gatewayMessages, 'OCPP messages', ['direction', 'action', 'outcome']),
     callDuration: m.histogram(METRIC.gatewayCallDuration, 'CALL round trip', ['direction', 'action']),
-    natsDuration: m.histogram(METRIC.gatewayNatsRequestDuration, 'NATS request to the owning service', ['action']),
-    // A gauge, not a histogram: the shared histogram buckets are latencies in seconds, not bytes.
-    sendBuffer: m.gauge(METRIC.gatewaySendBufferBytes, 'Bytes buffered for stations (stat: sum, max)', ['stat']),
-    evictions: m.counter(METRIC.gatewayEvictions, 'Sockets closed for a newer one (local, remote) or a slow reader', [
-      'scope',
+    natsDuration: m.histogram(METRIC.gatewayNatsRequestDuration, 'NATS request to the owning service', [
+      'action',
     ]),
+    // A gauge, not a histogram: the shared histogram buckets are latencies in seconds, not bytes.
+    sendBuffer: m.gauge(METRIC.gatewaySendBufferBytes, 'Bytes buffered for stations (stat: sum, max)', [
+      'stat',
+    ]),
+    evictions: m.counter(
+      METRIC.gatewayEvictions,
+      'Sockets closed for a newer one (local, remote) or a slow reader',
+      ['scope'],
+    ),
   }
 }

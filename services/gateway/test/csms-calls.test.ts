@@ -4,7 +4,9 @@ import { callStation, isAppError, ocppOutSubject, pingSubject } from '@csms/bus'
 import { type Fixture, startFixture } from './support/fixture.js'
 import type { TestStation } from './support/test-station.js'
 
-const getVariables = { getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }] }
+const getVariables = {
+  getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }],
+}
 const getVariablesResult = {
   getVariableResult: [
     {
@@ -46,7 +48,12 @@ describe('CSMS-initiated CALLs through the gateway', () => {
     const pending = call('CS-OUT-ERR', 'Reset', reset)
     const [, id] = await station.nextCall('Reset')
     station.send([4, id, 'NotSupported', 'no reset here', { why: 'test' }])
-    assert.deepEqual(await pending, { ok: false, code: 'NotSupported', description: 'no reset here', details: { why: 'test' } })
+    assert.deepEqual(await pending, {
+      ok: false,
+      code: 'NotSupported',
+      description: 'no reset here',
+      details: { why: 'test' },
+    })
   })
 
   it('reports an answer out of schema to the requester as an error', async () => {
@@ -82,7 +89,12 @@ describe('CSMS-initiated CALLs through the gateway', () => {
     const station = await f.station('CS-QUEUE')
     const calls = [0, 1, 2, 3].map(() => call('CS-QUEUE', 'Reset', reset))
     const overflow = await calls[3]
-    assert.deepEqual(overflow, { ok: false, code: 'GenericError', description: 'too many calls queued for this station', details: {} })
+    assert.deepEqual(overflow, {
+      ok: false,
+      code: 'GenericError',
+      description: 'too many calls queued for this station',
+      details: {},
+    })
     for (let i = 0; i < 3; i++) {
       const [, id] = await station.nextCall('Reset')
       station.send([3, id, { status: 'Accepted' }])
@@ -103,7 +115,10 @@ describe('CSMS-initiated CALLs through the gateway', () => {
   })
 
   it('answers station_offline when no gateway holds the station', async () => {
-    await assert.rejects(call('CS-NOWHERE', 'Reset', reset), (e) => isAppError(e) && e.code === 'station_offline')
+    await assert.rejects(
+      call('CS-NOWHERE', 'Reset', reset),
+      (e) => isAppError(e) && e.code === 'station_offline',
+    )
   })
 
   it('refuses actions the station version does not receive', async () => {

@@ -6,6 +6,7 @@ import { connectStation, type Fixture, startFixture, watchDisconnect } from './s
 import { type GatewayProcess, startGatewayProcess } from './support/gateway-process.js'
 import { serveStationCalls } from './support/stand-ins.js'
 import { TestStation } from './support/test-station.js'
+import { within } from './support/within.js'
 
 describe('drain on SIGTERM', () => {
   let f: Fixture
@@ -25,7 +26,10 @@ describe('drain on SIGTERM', () => {
   before(async () => {
     f = await startFixture({ CSMS_GATEWAY_ID: 'gw-drain-a', CSMS_GATEWAY_DRAIN_TIMEOUT_MS: '20000' })
     second = await startGatewayProcess(f.nats.url, { CSMS_GATEWAY_ID: 'gw-drain-b' })
-    third = await startGatewayProcess(f.nats.url, { CSMS_GATEWAY_ID: 'gw-drain-c', CSMS_GATEWAY_DRAIN_TIMEOUT_MS: '500' })
+    third = await startGatewayProcess(f.nats.url, {
+      CSMS_GATEWAY_ID: 'gw-drain-c',
+      CSMS_GATEWAY_DRAIN_TIMEOUT_MS: '500',
+    })
     serveStationCalls(
       f.nc,
       async (_action, payload) => {
@@ -59,13 +63,16 @@ describe('drain on SIGTERM', () => {
     const gone = await watchDisconnect(f.nc, 'CS-DRAIN.1')
     const reachedService = hold('in-flight')
     station.send([2, 'd1', 'DataTransfer', { vendorId: 'in-flight' }])
-    await reachedService
+    await within(20_000, 'the CALL to reach the service', reachedService)
 
     const exited = a.handle.stop('SIGTERM', 30_000)
     await waitFor(async () => (await fetch(`http://127.0.0.1:${a.opsPort}/readyz`)).status === 503, {
       description: 'draining gateway reports not ready',
     })
-    await assert.rejects(TestStation.connect(a.url('CS-LATE')), (e: NodeJS.ErrnoException) => e.code === 'ECONNREFUSED')
+    await assert.rejects(
+      TestStation.connect(a.url('CS-LATE')),
+      (e: NodeJS.ErrnoException) => e.code === 'ECONNREFUSED',
+    )
     assert.equal(station.ws.readyState, station.ws.OPEN, 'the socket stays open while its CALL is in flight')
 
     releases.get('in-flight')?.()
@@ -77,8 +84,17 @@ describe('drain on SIGTERM', () => {
     assert.equal(await exited, 0)
 
     const again = await connect(b, 'CS-DRAIN.1')
-    assert.deepEqual(await again.call('DataTransfer', { vendorId: 'after' }, 'd2'), [3, 'd2', { status: 'Accepted', data: 'after' }])
-    const reset = callStation(f.nc, { stationId: 'CS-DRAIN.1', action: 'Reset', payload: { type: 'OnIdle' }, timeoutMs: 10_000 })
+    assert.deepEqual(await again.call('DataTransfer', { vendorId: 'after' }, 'd2'), [
+      3,
+      'd2',
+      { status: 'Accepted', data: 'after' },
+    ])
+    const reset = callStation(f.nc, {
+      stationId: 'CS-DRAIN.1',
+      action: 'Reset',
+      payload: { type: 'OnIdle' },
+      timeoutMs: 10_000,
+    })
     const [, id] = await again.nextCall('Reset')
     again.send([3, id, { status: 'Accepted' }])
     assert.equal((await reset).ok, true)
@@ -89,7 +105,7 @@ describe('drain on SIGTERM', () => {
     const station = await connect(c, 'CS-DRAIN-STUCK')
     const reachedService = hold('never')
     station.send([2, 'n1', 'DataTransfer', { vendorId: 'never' }])
-    await reachedService
+    await within(20_000, 'the CALL to reach the service', reachedService)
     const started = Date.now()
     const exited = c.handle.stop('SIGTERM', 30_000)
     assert.equal((await station.closed).code, 1012)

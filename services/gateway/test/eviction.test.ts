@@ -42,8 +42,14 @@ describe('one socket per station across gateway pods', () => {
     const fresh = await connect(b, 'CS-ROAM.1')
     assert.deepEqual(await old.closed, { code: 4000, reason: 'replaced by a newer connection' })
     assert.deepEqual(await resetVia('CS-ROAM.1', fresh), { ok: true, payload: { status: 'Accepted' } })
-    assert.equal(metricValue(await f.gateway.metrics(), 'csms_gateway_evictions_total', { scope: 'remote' }), 1)
-    assert.equal(metricValue(await f.gateway.metrics(), 'csms_gateway_connections', { protocol: 'ocpp2.0.1' }), 0)
+    assert.equal(
+      metricValue(await f.gateway.metrics(), 'csms_gateway_evictions_total', { scope: 'remote' }),
+      1,
+    )
+    assert.equal(
+      metricValue(await f.gateway.metrics(), 'csms_gateway_connections', { protocol: 'ocpp2.0.1' }),
+      0,
+    )
   })
 
   it('evicts the older socket on the same pod', async () => {
@@ -51,7 +57,10 @@ describe('one socket per station across gateway pods', () => {
     const fresh = await connect(f.gateway, 'CS-TWICE')
     assert.equal((await old.closed).code, 4000)
     assert.equal((await resetVia('CS-TWICE', fresh)).ok, true)
-    assert.equal(metricValue(await f.gateway.metrics(), 'csms_gateway_evictions_total', { scope: 'local' }), 1)
+    assert.equal(
+      metricValue(await f.gateway.metrics(), 'csms_gateway_evictions_total', { scope: 'local' }),
+      1,
+    )
   })
 
   it('keeps exactly one socket when a station connects to both pods at the same moment', async () => {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import { after, before, describe, it } from 'node:test'
-import { metricValue } from './support/gateway-process.js'
 import { type Fixture, startFixture, watchDisconnect } from './support/fixture.js'
+import { metricValue } from './support/gateway-process.js'
 import { serveStationCalls } from './support/stand-ins.js'
 import type { TestStation } from './support/test-station.js'
 
@@ -11,7 +11,9 @@ const BIG = 'x'.repeat(200_000)
 const LIMIT = 64 * 1024
 
 function rssBytes(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'))
   return Number(/(\d+)/.exec(line ?? '')?.[1]) * 1024
 }
 
@@ -26,7 +28,10 @@ describe('stations that do not read', () => {
   let onAnswered: (vendorId: string) => void = () => {}
 
   before(async () => {
-    f = await startFixture({ CSMS_GATEWAY_MAX_BACKPRESSURE_BYTES: String(LIMIT), CSMS_GATEWAY_IDLE_TIMEOUT_S: '8' })
+    f = await startFixture({
+      CSMS_GATEWAY_MAX_BACKPRESSURE_BYTES: String(LIMIT),
+      CSMS_GATEWAY_IDLE_TIMEOUT_S: '8',
+    })
     serveStationCalls(
       f.nc,
       (_action, payload) => {
@@ -53,14 +58,17 @@ describe('stations that do not read', () => {
     // Each answer (200 kB) triggers the next CALL: the station writes but never reads.
     onAnswered = (vendorId) => {
       if (vendorId !== 'slow' || closed) return
-      if (++sent > 2_000) throw new Error('400 MB answered and the socket is still open: no send-buffer limit')
+      if (++sent > 2_000)
+        throw new Error('400 MB answered and the socket is still open: no send-buffer limit')
       station.send([2, `s${sent}`, 'DataTransfer', { vendorId: 'slow', messageId: 'big' }])
     }
     station.send([2, 's0', 'DataTransfer', { vendorId: 'slow', messageId: 'big' }])
     await gone
     const grown = rssBytes(f.gateway.handle.pid) - rssBefore
     assert.ok(sent < 2_000, `closed after ${sent} answers`)
-    t.diagnostic(`slow reader closed after ${sent} answers of 200 kB; gateway RSS grew ${Math.round(grown / 1024)} KiB`)
+    t.diagnostic(
+      `slow reader closed after ${sent} answers of 200 kB; gateway RSS grew ${Math.round(grown / 1024)} KiB`,
+    )
     assert.ok(grown < 48 * 1024 * 1024, `gateway RSS grew by ${grown} bytes`)
     const metrics = await f.gateway.metrics()
     assert.equal(metricValue(metrics, 'csms_gateway_connections', { protocol: 'ocpp2.0.1' }), 0)
@@ -69,7 +77,11 @@ describe('stations that do not read', () => {
   it('keeps serving other stations meanwhile', async () => {
     onAnswered = () => {}
     const other = await f.station('CS-FAST-READER')
-    assert.deepEqual(await other.call('DataTransfer', { vendorId: 'fast' }, 'f1'), [3, 'f1', { status: 'Accepted', data: 'fast' }])
+    assert.deepEqual(await other.call('DataTransfer', { vendorId: 'fast' }, 'f1'), [
+      3,
+      'f1',
+      { status: 'Accepted', data: 'fast' },
+    ])
   })
 
   it('closes a dead peer (no pong) after the idle timeout and keeps a live idle one', async () => {
@@ -82,6 +94,10 @@ describe('stations that do not read', () => {
     assert.equal(event.reason, 'WebSocket timed out from inactivity')
     // uWS checks timeouts on a 4 s tick, so "8 s" means between one and two ticks.
     assert.ok(after >= 3_500 && after < 20_000, `closed after ${after} ms with an 8 s idle timeout`)
-    assert.deepEqual(await alive.call('DataTransfer', { vendorId: 'alive' }, 'a1'), [3, 'a1', { status: 'Accepted', data: 'alive' }])
+    assert.deepEqual(await alive.call('DataTransfer', { vendorId: 'alive' }, 'a1'), [
+      3,
+      'a1',
+      { status: 'Accepted', data: 'alive' },
+    ])
   })
 })

@@ -8,8 +8,8 @@ import {
   StationDisconnectedSchema,
 } from '@csms/bus'
 import { jetstream } from '@nats-io/jetstream'
-import { metricValue } from './support/gateway-process.js'
 import { type Fixture, startFixture } from './support/fixture.js'
+import { metricValue } from './support/gateway-process.js'
 import { serveStationCalls } from './support/stand-ins.js'
 import { refusal } from './support/test-station.js'
 
@@ -45,7 +45,11 @@ describe('socket rules, message log, events and metrics', () => {
     assert.equal(closed.code, 1006, 'uWS drops the connection without a close frame')
     const event = StationDisconnectedSchema.parse((await gone.event).data)
     assert.equal(event.reason, 'Received too big message')
-    assert.ok((metricValue(await f.gateway.metrics(), 'csms_gateway_messages_total', { outcome: 'frame_too_large' }) ?? 0) >= 1)
+    assert.ok(
+      (metricValue(await f.gateway.metrics(), 'csms_gateway_messages_total', {
+        outcome: 'frame_too_large',
+      }) ?? 0) >= 1,
+    )
   })
 
   it('accepts a frame just under the limit', async () => {
@@ -74,10 +78,19 @@ describe('socket rules, message log, events and metrics', () => {
       // A single string: nats-server before 2.10 (Debian's 2.9) knows one filter subject only.
       filter_subjects: `log.ocpp.${encodeStationId('CS-LOG.1')}.>`,
     })
-    const entries: Array<{ direction: string; frame: string; stationId: string; at: string; subject: string }> = []
+    const entries: Array<{
+      direction: string
+      frame: string
+      stationId: string
+      at: string
+      subject: string
+    }> = []
     const messages = await consumer.consume()
     for await (const m of messages) {
-      entries.push({ ...m.json<{ direction: string; frame: string; stationId: string; at: string }>(), subject: m.subject })
+      entries.push({
+        ...m.json<{ direction: string; frame: string; stationId: string; at: string }>(),
+        subject: m.subject,
+      })
       if (entries.length === 4) break
     }
     await messages.close()
@@ -122,7 +135,10 @@ describe('socket rules, message log, events and metrics', () => {
     assert.ok((metricValue(text, 'csms_gateway_messages_total', ok) ?? 0) >= 1)
     const rtt = { direction: 'station_to_csms', action: 'Heartbeat' }
     assert.ok((metricValue(text, 'csms_gateway_call_duration_seconds_count', rtt) ?? 0) >= 1)
-    assert.ok((metricValue(text, 'csms_gateway_nats_request_duration_seconds_count', { action: 'Heartbeat' }) ?? 0) >= 1)
+    assert.ok(
+      (metricValue(text, 'csms_gateway_nats_request_duration_seconds_count', { action: 'Heartbeat' }) ?? 0) >=
+        1,
+    )
     assert.equal(metricValue(text, 'csms_gateway_upgrades_refused_total', { reason: 'subprotocol' }), 1)
   })
 })

@@ -77,7 +77,12 @@ describe('station CALLs through the gateway', () => {
 
   it('answers InternalError when the owning service does not answer in time', async () => {
     const station = await f.station('CS-SLOW')
-    const payload = { timestamp: '2026-11-26T10:00:00.000Z', connectorStatus: 'Available', evseId: 1, connectorId: 1 }
+    const payload = {
+      timestamp: '2026-11-26T10:00:00.000Z',
+      connectorStatus: 'Available',
+      evseId: 1,
+      connectorId: 1,
+    }
     const answer = await station.call('StatusNotification', payload, 'sn')
     assert.deepEqual(answer.slice(0, 3), [4, 'sn', 'InternalError'])
   })
@@ -94,7 +99,10 @@ describe('station CALLs through the gateway', () => {
       ['[2,"t4","DataTransfer",{"vendorId":42}]', [4, 't4', 'TypeConstraintViolation']],
       ['[2,"t5","DataTransfer",{"vendorId":"v","extra":1}]', [4, 't5', 'FormatViolation']],
       ['[2,"t6","DataTransfer",[1]]', [4, 't6', 'ProtocolError']],
-      ['[2,"t8","BootNotification",{"reason":"Bored","chargingStation":{"model":"m","vendorName":"v"}}]', [4, 't8', 'PropertyConstraintViolation']],
+      [
+        '[2,"t8","BootNotification",{"reason":"Bored","chargingStation":{"model":"m","vendorName":"v"}}]',
+        [4, 't8', 'PropertyConstraintViolation'],
+      ],
     ]
     for (const [frame, expected] of cases) {
       v201.send(frame)
@@ -127,8 +135,16 @@ describe('station CALLs through the gateway', () => {
     assert.deepEqual(await station.next(), [3, 'c1', { status: 'Accepted', data: 'one' }])
     assert.deepEqual(await station.next(), [3, 'c2', { status: 'Accepted', data: 'two' }])
     const two = arrivals.find((a) => a.vendorId === 'two')
-    assert.equal(two?.whileHeld, false, 'the second CALL reached the service only after the first was answered')
-    assert.equal(arrivals.some((a) => a.vendorId === 'three'), false, 'the refused CALL never reached the service')
+    assert.equal(
+      two?.whileHeld,
+      false,
+      'the second CALL reached the service only after the first was answered',
+    )
+    assert.equal(
+      arrivals.some((a) => a.vendorId === 'three'),
+      false,
+      'the refused CALL never reached the service',
+    )
   })
 
   it('correlates answers per connection: two stations using the same message id get their own', async () => {

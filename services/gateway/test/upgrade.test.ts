@@ -13,7 +13,10 @@ describe('WebSocket upgrade: subprotocol, station id, limits', () => {
   const stations: TestStation[] = []
 
   before(async () => {
-    const env = { CSMS_GATEWAY_MAX_FAILED_AUTH_PER_MIN: '3', CSMS_GATEWAY_MAX_FAILED_AUTH_PER_ADDRESS_PER_MIN: '5' }
+    const env = {
+      CSMS_GATEWAY_MAX_FAILED_AUTH_PER_MIN: '3',
+      CSMS_GATEWAY_MAX_FAILED_AUTH_PER_ADDRESS_PER_MIN: '5',
+    }
     f = await startFixture(env, (req) => {
       asked.push(req)
       return req.stationId.startsWith('BAD')
@@ -41,7 +44,10 @@ describe('WebSocket upgrade: subprotocol, station id, limits', () => {
       [['mqtt', 'ocpp1.6'], 'ocpp1.6'],
     ]
     for (const [i, [protocols, chosen]] of offers.entries()) {
-      const station = await open(f.gateway.url(`CS-PROTO-${i}`), { protocols, password: 'irrelevant-password' })
+      const station = await open(f.gateway.url(`CS-PROTO-${i}`), {
+        protocols,
+        password: 'irrelevant-password',
+      })
       assert.equal(station.protocol, chosen)
     }
   })
@@ -66,10 +72,17 @@ describe('WebSocket upgrade: subprotocol, station id, limits', () => {
   it('refuses a Basic user other than the station id, and other schemes, with 401', async () => {
     // Failures count against the address too: each test that fails on purpose uses its own.
     const localAddress = '127.0.0.6'
-    const wrongUser = await refusal(f.gateway.url('CS-USER'), { password: 'pw-pw-pw-pw-pw-pw', stationId: 'CS-OTHER', localAddress })
+    const wrongUser = await refusal(f.gateway.url('CS-USER'), {
+      password: 'pw-pw-pw-pw-pw-pw',
+      stationId: 'CS-OTHER',
+      localAddress,
+    })
     assert.equal(wrongUser.status, 401)
     assert.match(wrongUser.body, /Basic auth user must be the station id/)
-    const bearer = await refusal(f.gateway.url('CS-USER'), { headers: { authorization: 'Bearer abc' }, localAddress })
+    const bearer = await refusal(f.gateway.url('CS-USER'), {
+      headers: { authorization: 'Bearer abc' },
+      localAddress,
+    })
     assert.equal(bearer.status, 401)
   })
 
@@ -84,7 +97,8 @@ describe('WebSocket upgrade: subprotocol, station id, limits', () => {
 
   it('rate-limits failed attempts per remote address with 429, other addresses unaffected', async () => {
     const from = (localAddress: string) => ({ localAddress, password: 'guess-guess-0000' })
-    for (let i = 0; i < 5; i++) assert.equal((await refusal(f.gateway.url(`BAD-ADDR-${i}`), from('127.0.0.7'))).status, 401)
+    for (let i = 0; i < 5; i++)
+      assert.equal((await refusal(f.gateway.url(`BAD-ADDR-${i}`), from('127.0.0.7'))).status, 401)
     assert.equal((await refusal(f.gateway.url('GOOD-1'), from('127.0.0.7'))).status, 429)
     assert.ok(await open(f.gateway.url('GOOD-1'), from('127.0.0.8')))
   })
@@ -93,9 +107,13 @@ describe('WebSocket upgrade: subprotocol, station id, limits', () => {
     const events = () => f.gateway.logs().filter((l) => l.security === true && l.event === 'upgrade_refused')
     const has = (reason: string, stationId?: string) =>
       events().some((l) => l.reason === reason && (stationId === undefined || l.stationId === stationId))
-    await waitFor(() => has('bad_password', 'BAD-1') && has('rate_limited', 'BAD-1') && has('subprotocol') && has('bad_path'), {
-      description: 'security events in the gateway log',
-    })
+    await waitFor(
+      () =>
+        has('bad_password', 'BAD-1') && has('rate_limited', 'BAD-1') && has('subprotocol') && has('bad_path'),
+      {
+        description: 'security events in the gateway log',
+      },
+    )
     const limited = events().find((l) => l.reason === 'rate_limited' && l.stationId === 'GOOD-1')
     assert.equal(limited?.remoteAddress, '127.0.0.7')
   })

@@ -23,10 +23,22 @@ export class ConnectionEvents {
     this.publish('disconnected', fact.stationId, fact.connectionId, fact)
   }
 
-  private publish(kind: 'connected' | 'disconnected', stationId: string, connectionId: string, data: unknown): void {
+  private publish(
+    kind: 'connected' | 'disconnected',
+    stationId: string,
+    connectionId: string,
+    data: unknown,
+  ): void {
     const event = { type: `station.${kind}`, stationId, time: new Date().toISOString(), data }
-    const p = publishEvent(this.js, eventSubject('station', kind, stationId), event, `${connectionId}:${kind}`)
-      .catch((error: unknown) => this.logger.error({ err: error, stationId }, `could not publish station.${kind}`))
+    const p = publishEvent(
+      this.js,
+      eventSubject('station', kind, stationId),
+      event,
+      `${connectionId}:${kind}`,
+    )
+      .catch((error: unknown) =>
+        this.logger.error({ err: error, stationId }, `could not publish station.${kind}`),
+      )
       .finally(() => this.pending.delete(p))
     this.pending.add(p)
   }

@@ -1,6 +1,6 @@
+import uWS from 'uWebSockets.js'
 import { createPrivateKey, X509Certificate } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import uWS from 'uWebSockets.js'
 import type { GatewayConfig } from '../config.js'
 
 /**

@@ -1,8 +1,8 @@
+import uWS from 'uWebSockets.js'
 import { setTimeout as delay } from 'node:timers/promises'
 import type { Logger } from '@csms/telemetry'
 import type { JetStreamClient } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
-import uWS from 'uWebSockets.js'
 import type { GatewayConfig } from '../config.js'
 import type { GatewayMetrics } from '../gateway-metrics.js'
 import { createInflight } from '../session/inflight.js'
@@ -80,7 +80,16 @@ export async function startGatewayServer(d: GatewayServerDeps): Promise<GatewayS
       metrics: d.metrics,
       logger: d.logger,
     }),
-    ...createSocketHandlers({ nc: d.nc, gatewayId: d.gatewayId, logger: d.logger, metrics: d.metrics, ctx, registry, events, isDraining }),
+    ...createSocketHandlers({
+      nc: d.nc,
+      gatewayId: d.gatewayId,
+      logger: d.logger,
+      metrics: d.metrics,
+      ctx,
+      registry,
+      events,
+      isDraining,
+    }),
   })
   app.any('/*', (res) => {
     refuse(res, 426, 'OCPP-J over WebSocket only: ws(s)://host/ocpp/{stationId}', { upgrade: 'websocket' })
@@ -88,7 +97,11 @@ export async function startGatewayServer(d: GatewayServerDeps): Promise<GatewayS
 
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) =>
     app.listen(config.CSMS_GATEWAY_HOST, config.CSMS_GATEWAY_PORT, (token) =>
-      token ? resolve(token) : reject(new Error(`gateway cannot listen on ${config.CSMS_GATEWAY_HOST}:${config.CSMS_GATEWAY_PORT}`)),
+      token
+        ? resolve(token)
+        : reject(
+            new Error(`gateway cannot listen on ${config.CSMS_GATEWAY_HOST}:${config.CSMS_GATEWAY_PORT}`),
+          ),
     ),
   )
   const port = uWS.us_socket_local_port(listenSocket as unknown as uWS.us_socket)
@@ -120,12 +133,21 @@ export async function startGatewayServer(d: GatewayServerDeps): Promise<GatewayS
     }
     const waited = new AbortController()
     const busy = inflight.count
-    await Promise.race([inflight.idle(), delay(timeoutMs, undefined, { signal: waited.signal }).catch(() => {})])
+    await Promise.race([
+      inflight.idle(),
+      delay(timeoutMs, undefined, { signal: waited.signal }).catch(() => {}),
+    ])
     waited.abort()
-    d.logger.info({ inFlightAtStart: busy, stillInFlight: inflight.count, sockets: registry.size }, 'draining: closing sockets')
+    d.logger.info(
+      { inFlightAtStart: busy, stillInFlight: inflight.count, sockets: registry.size },
+      'draining: closing sockets',
+    )
     for (const ws of registry.all()) ws.end(CLOSE.serviceRestart, 'service restart')
     const settled = new AbortController()
-    await Promise.race([events.settled(), delay(5_000, undefined, { signal: settled.signal }).catch(() => {})])
+    await Promise.race([
+      events.settled(),
+      delay(5_000, undefined, { signal: settled.signal }).catch(() => {}),
+    ])
     settled.abort()
     registry.close()
   }

@@ -44,6 +44,7 @@ export function createSocketHandlers(d: SocketHandlerDeps) {
       d.registry.add(ws)
       d.metrics.connections.inc({ protocol: u.protocol })
       const { stationId, connectionId, protocol, remoteAddress } = u
+      d.logger.debug({ stationId, connectionId, protocol, remoteAddress }, 'station connected')
       const at = new Date(u.openedAt).toISOString()
       d.events.connected({ stationId, connectionId, gatewayId: d.gatewayId, protocol, remoteAddress, at })
     },
@@ -68,12 +69,21 @@ export function createSocketHandlers(d: SocketHandlerDeps) {
       d.metrics.connections.dec({ protocol: u.protocol })
       u.session?.dispose(reason || `close ${code}`)
       u.session = undefined
-      if (reason === TOO_BIG) {
+      if (reason === TOO_BIG)
         d.metrics.messages.inc({ direction: 'in', action: 'unknown', outcome: 'frame_too_large' })
-        d.logger.warn({ stationId: u.stationId }, 'frame over the size limit: socket closed')
-      }
+      d.logger.info(
+        { stationId: u.stationId, connectionId: u.connectionId, code, reason },
+        'station disconnected',
+      )
       const at = new Date().toISOString()
-      d.events.disconnected({ stationId: u.stationId, connectionId: u.connectionId, gatewayId: d.gatewayId, code, reason, at })
+      d.events.disconnected({
+        stationId: u.stationId,
+        connectionId: u.connectionId,
+        gatewayId: d.gatewayId,
+        code,
+        reason,
+        at,
+      })
     },
   }
 }

@@ -1,6 +1,6 @@
+import type { WebSocket } from 'uWebSockets.js'
 import type { OcppVersion } from '@csms/ocpp'
 import type { Subscription } from '@nats-io/transport-node'
-import type { WebSocket } from 'uWebSockets.js'
 import type { StationSession } from '../session/station-session.js'
 
 /** What uWS keeps per socket: the upgrade's facts, then the session and its ocpp.out interest. */

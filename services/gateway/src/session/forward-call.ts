@@ -1,4 +1,4 @@
-import { encodeJson, HEADER, ocppInSubject, type OcppReply, readOcppReply } from '@csms/bus'
+import { encodeJson, HEADER, type OcppReply, ocppInSubject, readOcppReply } from '@csms/bus'
 import { injectTrace, withSpan } from '@csms/telemetry'
 import { headers, type MsgHdrs, RequestError } from '@nats-io/transport-node'
 import type { InboundCall } from './inbound-calls.js'
@@ -22,22 +22,40 @@ function metaHeaders(s: StationSession, messageId: string): MsgHdrs {
 export async function forwardCall(s: StationSession, call: InboundCall): Promise<OcppReply> {
   const { ctx, facts } = s
   const started = performance.now()
-  const attributes = { 'ocpp.action': call.action, 'ocpp.station_id': facts.stationId, 'ocpp.version': facts.version }
+  const attributes = {
+    'ocpp.action': call.action,
+    'ocpp.station_id': facts.stationId,
+    'ocpp.version': facts.version,
+  }
   try {
     return await withSpan(`ocpp ${call.action}`, undefined, attributes, async () => {
-      const msg = await ctx.nc.request(ocppInSubject(facts.version, call.action, facts.stationId), encodeJson(call.payload), {
-        timeout: ctx.natsTimeoutMs,
-        headers: metaHeaders(s, call.id),
-      })
+      const msg = await ctx.nc.request(
+        ocppInSubject(facts.version, call.action, facts.stationId),
+        encodeJson(call.payload),
+        {
+          timeout: ctx.natsTimeoutMs,
+          headers: metaHeaders(s, call.id),
+        },
+      )
       return readOcppReply(msg)
     })
   } catch (error) {
     const noResponders = error instanceof RequestError && error.isNoResponders()
     ctx.logger.error(
-      { stationId: facts.stationId, action: call.action, noResponders, err: noResponders ? undefined : error },
+      {
+        stationId: facts.stationId,
+        action: call.action,
+        noResponders,
+        err: noResponders ? undefined : error,
+      },
       noResponders ? 'no service answers this action' : 'no answer from the owning service in time',
     )
-    return { ok: false, code: 'InternalError', description: 'CSMS could not process the request, retry later', details: {} }
+    return {
+      ok: false,
+      code: 'InternalError',
+      description: 'CSMS could not process the request, retry later',
+      details: {},
+    }
   } finally {
     ctx.metrics.natsDuration.observe({ action: call.action }, (performance.now() - started) / 1000)
   }

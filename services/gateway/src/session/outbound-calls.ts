@@ -5,7 +5,12 @@ import type { Msg } from '@nats-io/transport-node'
 import { type OutboundCall, OutboundQueue } from './outbound-queue.js'
 import type { StationSession } from './station-session.js'
 
-const error = (code: string, description: string): OcppReply => ({ ok: false, code, description, details: {} })
+const error = (code: string, description: string): OcppReply => ({
+  ok: false,
+  code,
+  description,
+  details: {},
+})
 
 /**
  * CSMS-initiated CALLs to one station: one on the wire at a time, the rest queued (bounded),
@@ -23,7 +28,8 @@ export class OutboundCalls {
     const { version, protocol } = this.session.facts
     const action = msg.subject.slice(msg.subject.lastIndexOf('.') + 1)
     const allowed = checkIncomingAction(version, action, 'station')
-    if (!allowed.ok) return this.refuse(msg, 'unknown', error(allowed.code, `${action} is not a CSMS CALL in ${protocol}`))
+    if (!allowed.ok)
+      return this.refuse(msg, 'unknown', error(allowed.code, `${action} is not a CSMS CALL in ${protocol}`))
     let payload: unknown
     try {
       payload = decodeJson(msg.data)
@@ -34,7 +40,8 @@ export class OutboundCalls {
     const timeoutMs = this.session.ctx.callTimeoutMs
     const waitMs = Number.isFinite(asked) && asked > 0 ? Math.min(asked, timeoutMs) : timeoutMs
     const call: OutboundCall = { msg, action, payload, deadline: performance.now() + waitMs }
-    if (!this.queue.enqueue(call)) return this.refuse(msg, action, error('GenericError', 'too many calls queued for this station'))
+    if (!this.queue.enqueue(call))
+      return this.refuse(msg, action, error('GenericError', 'too many calls queued for this station'))
     this.pump()
   }
 
@@ -82,12 +89,21 @@ export class OutboundCalls {
     if (reply.ok) {
       const valid = validateResponse(facts.version, call.action, reply.payload)
       if (!valid.ok) {
-        answer = { ok: false, ...valid.error, description: `station answered out of schema: ${valid.error.description}` }
+        answer = {
+          ok: false,
+          ...valid.error,
+          description: `station answered out of schema: ${valid.error.description}`,
+        }
         // OCPP 2.1 lets the CSMS tell the station its CALLRESULT could not be processed.
-        if (facts.version === 'v21') this.session.send(encodeCallResultError(id, valid.error.code, valid.error.description))
+        if (facts.version === 'v21')
+          this.session.send(encodeCallResultError(id, valid.error.code, valid.error.description))
       }
     }
-    ctx.metrics.messages.inc({ direction: 'out', action: call.action, outcome: answer.ok ? 'ok' : answer.code })
+    ctx.metrics.messages.inc({
+      direction: 'out',
+      action: call.action,
+      outcome: answer.ok ? 'ok' : answer.code,
+    })
     ctx.metrics.callDuration.observe(
       { direction: 'csms_to_station', action: call.action },
       (performance.now() - (call.startedAt ?? performance.now())) / 1000,
@@ -110,6 +126,7 @@ export class OutboundCalls {
     const inFlight = this.queue.current?.startedAt !== undefined
     const calls = this.queue.drainAll()
     if (inFlight) this.session.ctx.inflight.end()
-    for (const call of calls) this.refuse(call.msg, call.action, error('GenericError', `station disconnected: ${reason}`))
+    for (const call of calls)
+      this.refuse(call.msg, call.action, error('GenericError', `station disconnected: ${reason}`))
   }
 }

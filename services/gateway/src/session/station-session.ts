@@ -52,7 +52,10 @@ export class StationSession {
           details: frame.details,
         })
       case 5:
-        this.ctx.logger.warn({ stationId: this.facts.stationId, id: frame.id, code: frame.code }, 'station rejected a CALLRESULT')
+        this.ctx.logger.warn(
+          { stationId: this.facts.stationId, id: frame.id, code: frame.code },
+          'station rejected a CALLRESULT',
+        )
         return
       case 6:
         return this.onSend(frame.action, frame.payload, frame.id)
@@ -75,13 +78,25 @@ export class StationSession {
 
   private onCall(id: string, action: string, payload: unknown): void {
     const allowed = checkIncomingAction(this.facts.version, action, 'csms')
-    if (!allowed.ok) return this.refuseCall(id, 'unknown', allowed.code, `${action} is not a CALL a station sends in ${this.facts.protocol}`)
+    if (!allowed.ok)
+      return this.refuseCall(
+        id,
+        'unknown',
+        allowed.code,
+        `${action} is not a CALL a station sends in ${this.facts.protocol}`,
+      )
     const valid = validateRequest(this.facts.version, action, payload)
-    if (!valid.ok) return this.refuseCall(id, action, valid.error.code, valid.error.description, valid.error.details)
+    if (!valid.ok)
+      return this.refuseCall(id, action, valid.error.code, valid.error.description, valid.error.details)
     this.inbound ??= new InboundCalls(this)
     const call: InboundCall = { id, action, payload, receivedAt: performance.now() }
     if (!this.inbound.accept(call)) {
-      this.refuseCall(id, action, 'GenericError', 'too many CALLs outstanding: send one at a time and wait for the answer')
+      this.refuseCall(
+        id,
+        action,
+        'GenericError',
+        'too many CALLs outstanding: send one at a time and wait for the answer',
+      )
     }
   }
 
@@ -98,15 +113,29 @@ export class StationSession {
   answer(call: InboundCall, reply: OcppReply): void {
     const m = this.ctx.metrics
     m.messages.inc({ direction: 'in', action: call.action, outcome: reply.ok ? 'ok' : reply.code })
-    m.callDuration.observe({ direction: 'station_to_csms', action: call.action }, (performance.now() - call.receivedAt) / 1000)
+    m.callDuration.observe(
+      { direction: 'station_to_csms', action: call.action },
+      (performance.now() - call.receivedAt) / 1000,
+    )
     this.send(
       reply.ok
         ? encodeCallResult(call.id, reply.payload)
-        : encodeCallError(call.id, errorCodeFor(this.facts.version, reply.code), reply.description, reply.details),
+        : encodeCallError(
+            call.id,
+            errorCodeFor(this.facts.version, reply.code),
+            reply.description,
+            reply.details,
+          ),
     )
   }
 
-  private refuseCall(id: string, action: string, code: string, description: string, details: unknown = {}): void {
+  private refuseCall(
+    id: string,
+    action: string,
+    code: string,
+    description: string,
+    details: unknown = {},
+  ): void {
     this.ctx.metrics.messages.inc({ direction: 'in', action, outcome: code })
     this.send(encodeCallError(id, code, description, details))
   }

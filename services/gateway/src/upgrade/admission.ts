@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto'
-import { type AuthenticateStationResponse, authenticateStationRpc, callRpc, type SecurityProfile } from '@csms/bus'
+import {
+  type AuthenticateStationResponse,
+  authenticateStationRpc,
+  callRpc,
+  type SecurityProfile,
+} from '@csms/bus'
 import type { NatsConnection } from '@nats-io/transport-node'
 
 export type AdmissionRequest = {
@@ -9,7 +14,11 @@ export type AdmissionRequest = {
   remoteAddress: string
 }
 
-export type Admission = { admit(req: AdmissionRequest): Promise<AuthenticateStationResponse> }
+export type Admission = {
+  admit(req: AdmissionRequest): Promise<AuthenticateStationResponse>
+  /** The cached accepted answer, if any: lets the upgrade finish synchronously. */
+  cached(req: AdmissionRequest): AuthenticateStationResponse | undefined
+}
 
 const MAX_CACHED = 200_000
 
@@ -45,12 +54,19 @@ export function createAdmission(nc: NatsConnection, cacheMs: number, timeoutMs =
     return answer
   }
 
+  const lookup = (key: string) => {
+    const hit = accepted.get(key)
+    if (hit && hit.expires > Date.now()) return hit.answer
+    if (hit) accepted.delete(key)
+    return undefined
+  }
+
   return {
+    cached: (req) => lookup(keyOf(req)),
     admit(req) {
       const key = keyOf(req)
-      const cached = accepted.get(key)
-      if (cached && cached.expires > Date.now()) return Promise.resolve(cached.answer)
-      if (cached) accepted.delete(key)
+      const hit = lookup(key)
+      if (hit) return Promise.resolve(hit)
       const inFlight = asking.get(key)
       if (inFlight) return inFlight
       const p = ask(key, req).finally(() => asking.delete(key))

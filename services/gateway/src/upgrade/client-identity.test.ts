@@ -12,12 +12,16 @@ const facts = (over: Partial<TlsFacts> = {}): TlsFacts => ({
   ...over,
 })
 const ORG = 'ACME CPO'
-const viaCert = (subject: string) => facts({ clientVerify: 'SUCCESS', clientSubject: subject, forwardedProto: 'https' })
+const viaCert = (subject: string) =>
+  facts({ clientVerify: 'SUCCESS', clientSubject: subject, forwardedProto: 'https' })
 
 describe('security profile of a connection', () => {
   it('is 1 for a password over plain ws, 2 over TLS here or at a trusted proxy, 0 without either', () => {
     assert.deepEqual(identify('CS-1', facts(), true, ORG), { ok: true, presentedProfile: 1 })
-    assert.deepEqual(identify('CS-1', facts({ forwardedProto: 'https' }), true, ORG), { ok: true, presentedProfile: 2 })
+    assert.deepEqual(identify('CS-1', facts({ forwardedProto: 'https' }), true, ORG), {
+      ok: true,
+      presentedProfile: 2,
+    })
     assert.deepEqual(identify('CS-1', facts({ tlsHere: true, viaProxy: false }), true, ORG), {
       ok: true,
       presentedProfile: 2,
@@ -26,12 +30,20 @@ describe('security profile of a connection', () => {
   })
 
   it('is 3 only with a proxy-verified certificate whose CN and O match', () => {
-    assert.deepEqual(identify('CS-1', viaCert('CN=CS-1,O=ACME CPO'), false, ORG), { ok: true, presentedProfile: 3 })
+    assert.deepEqual(identify('CS-1', viaCert('CN=CS-1,O=ACME CPO'), false, ORG), {
+      ok: true,
+      presentedProfile: 3,
+    })
     assert.deepEqual(identify('CS-1', viaCert('/C=DE/O=ACME CPO/CN=CS-1'), false, ORG), {
       ok: true,
       presentedProfile: 3,
     })
-    for (const subject of ['CN=CS-2,O=ACME CPO', 'CN=CS-1,O=Other', 'O=ACME CPO', 'CN=CS-1,CN=CS-2,O=ACME CPO']) {
+    for (const subject of [
+      'CN=CS-2,O=ACME CPO',
+      'CN=CS-1,O=Other',
+      'O=ACME CPO',
+      'CN=CS-1,CN=CS-2,O=ACME CPO',
+    ]) {
       const result = identify('CS-1', viaCert(subject), false, ORG)
       assert.equal(result.ok, false, subject)
       assert.equal(!result.ok && result.status, 403)
@@ -55,7 +67,10 @@ describe('security profile of a connection', () => {
   })
 
   it('treats a failed or absent proxy verification as no certificate', () => {
-    const failed = facts({ clientVerify: 'FAILED:certificate has expired', clientSubject: 'CN=CS-1,O=ACME CPO' })
+    const failed = facts({
+      clientVerify: 'FAILED:certificate has expired',
+      clientSubject: 'CN=CS-1,O=ACME CPO',
+    })
     assert.deepEqual(identify('CS-1', failed, false, ORG), { ok: true, presentedProfile: 0 })
   })
 })

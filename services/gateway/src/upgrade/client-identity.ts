@@ -34,7 +34,8 @@ export function identify(
       return refuse('client certificates are not accepted: no operator organization is configured')
     }
     const subject = parseDn(f.clientSubject)
-    if (single(subject, 'CN') !== stationId) return refuse('client certificate CN does not match the station id')
+    if (single(subject, 'CN') !== stationId)
+      return refuse('client certificate CN does not match the station id')
     if (single(subject, 'O') !== organization) return refuse('client certificate O is not this operator')
     return { ok: true, presentedProfile: 3 }
   }

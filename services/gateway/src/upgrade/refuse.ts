@@ -11,7 +11,12 @@ const STATUS_TEXT: Record<number, string> = {
 }
 
 /** Ends an upgrade request with an HTTP status and a one-line reason a person can act on. */
-export function refuse(res: HttpResponse, status: number, reason: string, extraHeaders: Record<string, string> = {}) {
+export function refuse(
+  res: HttpResponse,
+  status: number,
+  reason: string,
+  extraHeaders: Record<string, string> = {},
+) {
   res.cork(() => {
     res.writeStatus(`${status} ${STATUS_TEXT[status] ?? 'Error'}`)
     for (const [k, v] of Object.entries(extraHeaders)) res.writeHeader(k, v)

@@ -16,7 +16,11 @@ export function parseStationPath(url: string, prefix = '/ocpp/'): StationPath {
     return { ok: false, status: 400, reason: 'station id is not valid percent-encoding' }
   }
   if (!ID.test(id)) {
-    return { ok: false, status: 400, reason: 'station id must be 1-48 characters of A-Z a-z 0-9 * - _ = : + | @ .' }
+    return {
+      ok: false,
+      status: 400,
+      reason: 'station id must be 1-48 characters of A-Z a-z 0-9 * - _ = : + | @ .',
+    }
   }
   return { ok: true, stationId: id }
 }

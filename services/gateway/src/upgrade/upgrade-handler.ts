@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto'
-import type { Logger } from '@csms/telemetry'
 import type { HttpRequest, HttpResponse, us_socket_context_t } from 'uWebSockets.js'
+import { randomUUID } from 'node:crypto'
+import type { AuthenticateStationResponse } from '@csms/bus'
+import type { Logger } from '@csms/telemetry'
 import type { GatewayMetrics } from '../gateway-metrics.js'
 import type { StationData } from '../server/station-socket.js'
-import type { Admission } from './admission.js'
+import type { Admission, AdmissionRequest } from './admission.js'
 import { parseBasicAuth } from './basic-auth.js'
 import { identify } from './client-identity.js'
 import type { FailureLimiter } from './failure-limiter.js'
@@ -60,7 +61,16 @@ export function createUpgradeHandler(d: UpgradeDeps) {
     const fail = (status: number, reason: string, label: string, headers?: Record<string, string>) => {
       d.metrics.upgradesRefused.inc({ reason: label })
       d.logger.warn(
-        { security: true, event: 'upgrade_refused', status, reason: label, detail: reason, stationId, remoteAddress: address ?? peer, peer },
+        {
+          security: true,
+          event: 'upgrade_refused',
+          status,
+          reason: label,
+          detail: reason,
+          stationId,
+          remoteAddress: address ?? peer,
+          peer,
+        },
         'upgrade refused',
       )
       refuse(res, status, reason, headers)
@@ -75,16 +85,22 @@ export function createUpgradeHandler(d: UpgradeDeps) {
     if (!path.ok) return fail(path.status, path.reason, 'bad_path')
     stationId = path.stationId
     const chosen = chooseSubprotocol(protocols)
-    if (!chosen) return fail(400, 'no supported OCPP subprotocol offered: ocpp2.1, ocpp2.0.1 or ocpp1.6', 'subprotocol')
-    if (d.isDraining()) return fail(503, 'gateway is shutting down, connect again', 'draining', { 'retry-after': '1' })
+    if (!chosen)
+      return fail(400, 'no supported OCPP subprotocol offered: ocpp2.1, ocpp2.0.1 or ocpp1.6', 'subprotocol')
+    if (d.isDraining())
+      return fail(503, 'gateway is shutting down, connect again', 'draining', { 'retry-after': '1' })
     if (d.openSockets() + pending >= d.maxConnections) {
       return fail(503, 'gateway is at its connection limit', 'capacity', { 'retry-after': '5' })
     }
-    if (d.stationLimiter.isBlocked(stationId) || (address !== undefined && d.addressLimiter.isBlocked(address))) {
+    if (
+      d.stationLimiter.isBlocked(stationId) ||
+      (address !== undefined && d.addressLimiter.isBlocked(address))
+    ) {
       return fail(429, 'too many failed attempts, retry later', 'rate_limited', { 'retry-after': '60' })
     }
     const basic = authorization ? parseBasicAuth(authorization, stationId) : undefined
-    if (authorization && !basic) return failAuth(401, 'Authorization must be HTTP Basic', 'bad_auth', CHALLENGE)
+    if (authorization && !basic)
+      return failAuth(401, 'Authorization must be HTTP Basic', 'bad_auth', CHALLENGE)
     if (basic && basic.user !== stationId) {
       return failAuth(401, 'the Basic auth user must be the station id', 'bad_auth', CHALLENGE)
     }
@@ -92,26 +108,45 @@ export function createUpgradeHandler(d: UpgradeDeps) {
     if (!identity.ok) return failAuth(identity.status, identity.reason, identity.label)
 
     const admitted = stationId
+    const finish = (answer: AuthenticateStationResponse) => {
+      if (aborted) return
+      if (!answer.accepted)
+        return failAuth(401, `station refused: ${answer.reason}`, answer.reason, CHALLENGE)
+      if (d.isDraining())
+        return fail(503, 'gateway is shutting down, connect again', 'draining', { 'retry-after': '1' })
+      const data: StationData = {
+        stationId: admitted,
+        version: chosen.version,
+        protocol: chosen.protocol,
+        connectionId: randomUUID(),
+        remoteAddress: address ?? peer,
+        openedAt: 0,
+      }
+      // uWS 20.30 may close a socket upgraded inside res.cork() from an async callback, right
+      // after open (uNetworking/uWebSockets#1928, fixed upstream by PR #1929 in builds this
+      // machine's glibc cannot load). Uncorked it is correct, at the price of a cork warning
+      // on stderr; the cached path below is synchronous, corked by uWS and warns nothing.
+      res.upgrade(data, key, chosen.protocol, extensions, context)
+    }
+    const request: AdmissionRequest = {
+      stationId,
+      password: basic?.password,
+      presentedProfile: identity.presentedProfile,
+      remoteAddress: address ?? peer,
+    }
+    // Reconnection storms hit the cache: those upgrades finish inside this handler.
+    const cached = d.admission.cached(request)
+    if (cached) return finish(cached)
     pending++
     d.admission
-      .admit({ stationId, password: basic?.password, presentedProfile: identity.presentedProfile, remoteAddress: address ?? peer })
-      .then((answer) => {
-        if (aborted) return
-        if (!answer.accepted) return failAuth(401, `station refused: ${answer.reason}`, answer.reason, CHALLENGE)
-        if (d.isDraining()) return fail(503, 'gateway is shutting down, connect again', 'draining', { 'retry-after': '1' })
-        const data: StationData = {
-          stationId: admitted,
-          version: chosen.version,
-          protocol: chosen.protocol,
-          connectionId: randomUUID(),
-          remoteAddress: address ?? peer,
-          openedAt: 0,
-        }
-        res.cork(() => res.upgrade(data, key, chosen.protocol, extensions, context))
-      })
+      .admit(request)
+      .then(finish)
       .catch((error: unknown) => {
         d.logger.error({ err: error, stationId }, 'admission failed')
-        if (!aborted) fail(503, 'CSMS cannot check credentials right now, retry later', 'auth_unavailable', { 'retry-after': '10' })
+        if (!aborted)
+          fail(503, 'CSMS cannot check credentials right now, retry later', 'auth_unavailable', {
+            'retry-after': '10',
+          })
       })
       .finally(() => {
         pending--

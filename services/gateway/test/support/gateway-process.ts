@@ -18,7 +18,10 @@ export type GatewayProcess = {
  * Starts `node services/gateway/dist/src/main.js` as a pod would run it, on free ports, and
  * resolves once its /readyz answers 200. Stop it in `after`, even when the test failed.
  */
-export async function startGatewayProcess(natsUrl: string, env: Record<string, string> = {}): Promise<GatewayProcess> {
+export async function startGatewayProcess(
+  natsUrl: string,
+  env: Record<string, string> = {},
+): Promise<GatewayProcess> {
   const port = await freePort()
   const opsPort = await freePort()
   const gatewayId = env.CSMS_GATEWAY_ID ?? `gw-test-${port}`
@@ -45,8 +48,14 @@ export async function startGatewayProcess(natsUrl: string, env: Record<string, s
   }
   try {
     const exited = new AbortController()
-    void handle.exited.then(() => exited.abort(new Error(`gateway exited early:\n${handle.recentOutput().join('\n')}`)))
-    await waitFor(ready, { timeoutMs: 30_000, description: `gateway ${gatewayId} ready`, signal: exited.signal })
+    void handle.exited.then(() =>
+      exited.abort(new Error(`gateway exited early:\n${handle.recentOutput().join('\n')}`)),
+    )
+    await waitFor(ready, {
+      timeoutMs: 30_000,
+      description: `gateway ${gatewayId} ready`,
+      signal: exited.signal,
+    })
   } catch (error) {
     await handle.stop('SIGKILL')
     throw error
@@ -71,7 +80,11 @@ export async function startGatewayProcess(natsUrl: string, env: Record<string, s
 }
 
 /** The value of one Prometheus sample, e.g. metric(text, 'csms_gateway_connections', { protocol: 'ocpp2.0.1' }). */
-export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+export function metricValue(
+  text: string,
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue
     if (!Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) continue

@@ -31,6 +31,10 @@ export class TestStation {
   private waiters: Array<() => void> = []
   private nextId = 1
   readonly closed: Promise<Closed>
+  private closeInfo: Closed | undefined
+  private lastError: Error | undefined
+  private where = ''
+  private events: string[] = []
   readonly protocol: string
 
   private constructor(readonly ws: WebSocket) {
@@ -39,10 +43,22 @@ export class TestStation {
       if (!isBinary) this.frames.push(JSON.parse(String(data)) as Frame)
       this.wake()
     })
+    ws.on('error', (error) => {
+      this.lastError = error
+    })
+    const sock = (ws as unknown as { _socket: import('node:net').Socket })._socket
+    this.where = `${sock.localAddress}:${sock.localPort}->${sock.remotePort}`
+    sock.on('end', () => {
+      this.events.push(`end@${Date.now()}`)
+    })
+    sock.on('close', (hadError) => {
+      this.events.push(`close(${hadError})@${Date.now()}`)
+    })
     this.closed = new Promise((resolve) => {
       ws.once('close', (code, reason) => {
+        this.closeInfo = { code, reason: String(reason) }
         this.wake()
-        resolve({ code, reason: String(reason) })
+        resolve(this.closeInfo)
       })
     })
   }
@@ -81,7 +97,11 @@ export class TestStation {
     for (;;) {
       const i = this.frames.findIndex(match)
       if (i >= 0) return this.frames.splice(i, 1)[0] as Frame
-      if (this.ws.readyState === WebSocket.CLOSED) throw new Error('socket closed while waiting for a frame')
+      if (this.ws.readyState === WebSocket.CLOSED) {
+        throw new Error(
+          `socket closed while waiting for a frame (${JSON.stringify(this.closeInfo)}; ${this.where} ${this.events.join(',')} now ${Date.now()}; error ${this.lastError?.stack}; frames ${JSON.stringify(this.frames)})`,
+        )
+      }
       await new Promise<void>((resolve) => this.waiters.push(resolve))
     }
   }
@@ -111,7 +131,8 @@ export class TestStation {
   }
 
   close(): Promise<Closed> {
-    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(1000)
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)
+      this.ws.close(1000)
     return this.closed
   }
 

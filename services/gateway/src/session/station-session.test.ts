@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { createLogger, createMetrics } from '@csms/telemetry'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { createGatewayMetrics } from '../gateway-metrics.js'
+import { createInflight } from './inflight.js'
+import type { FrameSink, SessionContext } from './session-context.js'
+import { StationSession } from './station-session.js'
+
+/** A socket that records frames and answers sends with the status uWS would give. */
+function aSink(status = 1) {
+  const sent: string[] = []
+  let closed = false
+  const sink: FrameSink = {
+    send: (m) => {
+      sent.push(m)
+      return status
+    },
+    getBufferedAmount: () => 0,
+    close: () => {
+      closed = true
+    },
+  }
+  return { sink, sent, isClosed: () => closed }
+}
+
+function aSession(sink: FrameSink, version: 'v16' | 'v201' | 'v21' = 'v201') {
+  const logged: Array<[string, string]> = []
+  const ctx: SessionContext = {
+    nc: {} as NatsConnection, // framing errors never reach NATS
+    gatewayId: 'gw-unit',
+    logger: createLogger('gateway-test', 'silent'),
+    metrics: createGatewayMetrics(createMetrics('gateway-test')),
+    inflight: createInflight(),
+    callTimeoutMs: 1_000,
+    natsTimeoutMs: 1_000,
+    maxQueuedCalls: 1,
+    maxQueuedInbound: 1,
+    log: (_station, direction, frame) => logged.push([direction, frame]),
+  }
+  const protocol = { v16: 'ocpp1.6', v201: 'ocpp2.0.1', v21: 'ocpp2.1' }[version]
+  const facts = { stationId: 'CS-U', version, protocol, connectionId: 'c-1' }
+  return { session: new StationSession(ctx, facts, sink), logged }
+}
+
+describe('station session framing', () => {
+  it('answers a CALL that fails its schema without forwarding it, and logs both frames', () => {
+    const { sink, sent } = aSink()
+    const { session, logged } = aSession(sink)
+    session.onFrame('[2,"x1","Heartbeat",{"extra":true}]')
+    assert.equal(sent.length, 1)
+    assert.deepEqual(JSON.parse(sent[0] as string).slice(0, 3), [4, 'x1', 'FormatViolation'])
+    assert.deepEqual(
+      logged.map(([d]) => d),
+      ['in', 'out'],
+    )
+  })
+
+  it('stays silent on a broken CALLERROR and on an unknown message type in 1.6', () => {
+    const { sink, sent } = aSink()
+    aSession(sink).session.onFrame('[4,"x2"]')
+    aSession(sink, 'v16').session.onFrame('[9,"x3","Heartbeat",{}]')
+    assert.deepEqual(sent, [])
+  })
+
+  it('answers a broken 2.1 CALLRESULT with a CALLRESULTERROR', () => {
+    const { sink, sent } = aSink()
+    aSession(sink, 'v21').session.onFrame('[3,"x4",[1]]')
+    assert.deepEqual(JSON.parse(sent[0] as string).slice(0, 3), [5, 'x4', 'ProtocolError'])
+  })
+
+  it('closes the socket when uWS drops a frame over the send-buffer limit', () => {
+    const { sink, isClosed } = aSink(2)
+    const { session } = aSession(sink)
+    assert.equal(session.send('[3,"x5",{}]'), false)
+    assert.equal(isClosed(), true)
+  })
+
+  it('sends nothing after the socket closed', () => {
+    const { sink, sent } = aSink()
+    const { session } = aSession(sink)
+    session.dispose('gone')
+    session.onFrame('not json')
+    assert.deepEqual(sent, [])
+  })
+})
