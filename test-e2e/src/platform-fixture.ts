@@ -37,9 +37,12 @@ export async function startE2ePlatform(env: Record<string, string> = {}): Promis
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
         }),
       async stop() {
-        await platform.stop()
-        await pg.stop()
-        await nats.stop()
+        // Every part is stopped even when an earlier one fails, so a failing test leaves no
+        // process behind to hold the test runner open; the first failure is reported.
+        const results = await Promise.allSettled([platform.stop()])
+        results.push(...(await Promise.allSettled([pg.stop(), nats.stop()])))
+        const failed = results.find((r) => r.status === 'rejected')
+        if (failed) throw failed.reason
       },
     }
   } catch (error) {

@@ -25,6 +25,10 @@ export async function bootstrapRoleAndDatabase(options: BootstrapOptions): Promi
     const verb = roles.rowCount === 0 ? 'create' : 'alter'
     // alter keeps the password in step with the options of this run.
     await client.query(`${verb} role ${role} with login createdb password ${secret}`)
+    // DROP DATABASE ... WITH (FORCE) must end every session on the database, autovacuum workers
+    // included, and those run as no role at all: without pg_signal_backend a scratch database
+    // that autovacuum happens to visit cannot be dropped.
+    await client.query(`grant pg_signal_backend to ${role}`)
     const databases = await client.query('select 1 from pg_database where datname = $1', [database])
     if (databases.rowCount === 0) {
       await client.query(`create database ${client.escapeIdentifier(database)} owner ${role}`)

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { setTimeout as delay } from 'node:timers/promises'
 import pg from 'pg'
 
 export type ScratchDatabase = {
@@ -26,6 +27,28 @@ async function withAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promi
   }
 }
 
+// 42501: a session the role may not end (an autovacuum worker, when the role lacks
+// pg_signal_backend); 55006: the database is being accessed by other users.
+const TRANSIENT = new Set(['42501', '55006'])
+
+/**
+ * WITH (FORCE) (PostgreSQL 13+) ends sessions a test forgot to close. A session it may not end
+ * is an autovacuum worker, which finishes within moments, so the drop is retried for a while.
+ */
+async function dropWithRetry(client: pg.Client, name: string): Promise<void> {
+  const sql = `drop database if exists ${client.escapeIdentifier(name)} with (force)`
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.query(sql)
+      return
+    } catch (error) {
+      const code = (error as { code?: string }).code
+      if (attempt >= 50 || !code || !TRANSIENT.has(code)) throw error
+      await delay(100)
+    }
+  }
+}
+
 /**
  * Creates a new, uniquely named, empty database on the server behind `adminUrl` (whose role may
  * create databases) so that every test gets a database of its own on a shared server.
@@ -44,10 +67,7 @@ export async function createScratchDatabase(
     async drop() {
       if (dropped) return
       dropped = true
-      // WITH (FORCE) (PostgreSQL 13+) ends sessions a test forgot to close.
-      await withAdmin(adminUrl, (client) =>
-        client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`),
-      )
+      await withAdmin(adminUrl, (client) => dropWithRetry(client, name))
     },
   }
 }
