@@ -1,4 +1,5 @@
 import uWS from 'uWebSockets.js'
+import { answerMemoryRequests } from './memory-hook.js'
 
 // The yardstick: a bare uWebSockets.js server answering every CALL with a canned CALLRESULT,
 // without authentication, schema validation, NATS, message log or metrics. It reads the message
@@ -30,5 +31,6 @@ app.listen('127.0.0.1', port, (token) => {
     console.error(`bare server cannot listen on ${port}`)
     process.exit(1)
   }
-  console.log(JSON.stringify({ port: uWS.us_socket_local_port(token as unknown as uWS.us_socket) }))
+  process.send?.({ type: 'ready', port: uWS.us_socket_local_port(token as unknown as uWS.us_socket) })
 })
+answerMemoryRequests()

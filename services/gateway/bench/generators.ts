@@ -13,7 +13,9 @@ export async function startGenerator(): Promise<Generator> {
   const child = fork(join(import.meta.dirname, 'load-generator.js'), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
-  process.once('exit', () => child.kill('SIGKILL'))
+  const kill = () => child.kill('SIGKILL')
+  process.once('exit', kill)
+  child.once('exit', () => process.off('exit', kill))
   const waiting: Array<(r: GeneratorReport) => boolean> = []
   child.on('message', (r: GeneratorReport) => {
     const i = waiting.findIndex((w) => w(r))

@@ -20,5 +20,5 @@ for (const version of ['v16', 'v201', 'v21'] as const) {
   })
 }
 await nc.flush()
-console.log('ready')
+process.send?.('ready')
 process.on('SIGTERM', () => void nc.drain().then(() => process.exit(0)))

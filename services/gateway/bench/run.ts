@@ -16,6 +16,10 @@ import { metric, type Server, startBareServer, startGatewayPod, startResponder }
 // addresses 127.0.0.x and every phase is bounded in time (about eight minutes in all).
 
 const args = new Set(process.argv.slice(2))
+// BENCH_SCALE=0.05 shrinks station counts and durations for a quick smoke run.
+const SCALE = Number(process.env.BENCH_SCALE ?? 1)
+const n = (count: number) => Math.max(10, Math.round(count * SCALE))
+const t = (milliseconds: number) => Math.max(3_000, Math.round(milliseconds * SCALE))
 const only = (phase: string) => args.size === 0 || args.has(phase)
 const KiB = 1024
 const out: string[] = []
@@ -35,15 +39,24 @@ async function measured(pid: number, gens: Generator[], cmd: Parameters<typeof r
   return { result, cpu, perCallUs: (cpu / result.calls) * 1e6 }
 }
 
-async function settle(pid: number): Promise<number> {
-  await sleep(5_000) // let connection-time garbage be collected before RSS is read
-  return rssBytes(pid)
+type Memory = { raw: number; rss: number; heap: number }
+
+/** RSS as a pod shows it (after 5 s), then after a full GC in the server, and the V8 heap in use. */
+async function memory(server: Server): Promise<Memory> {
+  await sleep(5_000)
+  const raw = rssBytes(server.pid)
+  const settled = await server.settledMemory()
+  return { raw, rss: settled.rss, heap: settled.heapUsed }
 }
+
+const perStation = (a: Memory, b: Memory, n: number) =>
+  `${((b.raw - a.raw) / n / KiB).toFixed(2)} KiB RSS as found, ${((b.rss - a.rss) / n / KiB).toFixed(2)} KiB RSS and ` +
+  `${((b.heap - a.heap) / n / KiB).toFixed(2)} KiB V8 heap after a full GC`
 
 async function idleMemoryAndLatency(natsUrl: string, target: 'gateway' | 'bare') {
   const server: Server =
     target === 'gateway' ? await startGatewayPod(natsUrl, 'gw-bench-1') : await startBareServer()
-  const pid = server.handle.pid
+  const pid = server.pid
   const url = `ws://127.0.0.1:${server.port}/ocpp/`
   const gens = [await startGenerator(), await startGenerator(), await startGenerator()]
   try {
@@ -52,48 +65,48 @@ async function idleMemoryAndLatency(natsUrl: string, target: 'gateway' | 'bare')
     await connectAll([warm], { baseUrls: [url], prefix: 'warm', count: 200, firstAddress: 9 })
     await runLoad([warm], { type: 'closedLoop', stations: 50, durationMs: 3_000 })
     await stopGenerators([warm])
-    const rss0 = await settle(pid)
+    const m0 = await memory(server)
     const first = await connectAll([gens[0] as Generator], {
       baseUrls: [url],
       prefix: 'a',
-      count: 1_000,
+      count: n(1_000),
       firstAddress: 2,
     })
-    const rss1k = await settle(pid)
+    const m1 = await memory(server)
     const rest = await connectAll(gens.slice(1), {
       baseUrls: [url],
       prefix: 'b',
-      count: 9_000,
+      count: n(9_000),
       firstAddress: 3,
     })
-    const rss19k = await settle(pid)
+    const m19 = await memory(server)
     const held = first.connected + rest.connected
+    const failed = first.failed + rest.failed
     say(`### ${target}: idle stations (load average ${loadAverage()})`)
-    say(`- baseline RSS after warm-up: ${(rss0 / 1024 / KiB).toFixed(1)} MiB`)
-    say(`- 1,000 stations: +${((rss1k - rss0) / 1_000 / KiB).toFixed(2)} KiB RSS per station`)
     say(
-      `- ${held.toLocaleString('en')} stations (connected in ${rest.seconds.toFixed(1)} s, failed ${first.failed + rest.failed}${rest.firstError ? `: ${rest.firstError}` : ''}): +${((rss19k - rss0) / held / KiB).toFixed(2)} KiB RSS per station, RSS ${(rss19k / 1024 / KiB).toFixed(1)} MiB`,
+      `- baseline after warm-up: RSS ${(m0.rss / 1024 / KiB).toFixed(1)} MiB, V8 heap ${(m0.heap / 1024 / KiB).toFixed(1)} MiB`,
     )
-    if (server.opsPort) {
-      const heap = await metric(server.opsPort, 'nodejs_heap_size_used_bytes')
-      say(`- V8 heap used with ${held} stations: ${(heap / 1024 / KiB).toFixed(1)} MiB`)
-    }
-    const open = await measured(pid, gens, { type: 'openLoop', intervalMs: 10_000, durationMs: 60_000 })
+    say(`- ${first.connected.toLocaleString('en')} stations: ${perStation(m0, m1, first.connected)}`)
     say(
-      `- Heartbeat every 10 s from each of ${held} stations, 60 s: ${load(open.result)}; CPU ${open.perCallUs.toFixed(1)} µs per CALL`,
+      `- ${held.toLocaleString('en')} stations (${(rest.connected / rest.seconds).toFixed(0)} upgrades/s, failed ${failed}${rest.firstError ? `: ${rest.firstError}` : ''}): ` +
+        `${perStation(m0, m19, held)}; RSS ${(m19.raw / 1024 / KiB).toFixed(1)} MiB as found`,
+    )
+    const open = await measured(pid, gens, { type: 'openLoop', intervalMs: 10_000, durationMs: t(60_000) })
+    say(
+      `- Heartbeat every 10 s from each of ${held.toLocaleString('en')} stations, ${t(60_000) / 1000} s: ${load(open.result)}; CPU ${open.perCallUs.toFixed(1)} µs per CALL`,
     )
     const closed = await measured(pid, [gens[0] as Generator], {
       type: 'closedLoop',
       stations: 100,
-      durationMs: 15_000,
+      durationMs: t(15_000),
     })
     say(
-      `- closed loop, 100 stations back to back, 15 s: ${load(closed.result)}; CPU ${closed.perCallUs.toFixed(1)} µs per CALL (${((closed.cpu / 15) * 100).toFixed(0)}% of a core)`,
+      `- closed loop, 100 stations back to back, ${t(15_000) / 1000} s: ${load(closed.result)}; CPU ${closed.perCallUs.toFixed(1)} µs per CALL (${((closed.cpu / (t(15_000) / 1000)) * 100).toFixed(0)}% of a core)`,
     )
-    return { closedPerCallUs: closed.perCallUs }
+    return { closedPerCallUs: closed.perCallUs, openPerCallUs: open.perCallUs }
   } finally {
     await stopGenerators(gens)
-    await server.handle.stop('SIGTERM', 20_000)
+    await server.stop()
   }
 }
 
@@ -105,36 +118,40 @@ async function fleet(natsUrl: string) {
   ]
   const gens = await Promise.all([0, 1, 2, 3].map(() => startGenerator()))
   try {
-    const rss0 = pods.map((p) => rssBytes(p.handle.pid))
+    const before = await Promise.all(pods.map((p) => p.settledMemory()))
     const baseUrls = pods.map((p) => `ws://127.0.0.1:${p.port}/ocpp/`)
     const c = await connectAll(gens, {
       baseUrls,
       prefix: 'f',
-      count: 12_500,
+      count: n(12_500),
       firstAddress: 2,
       concurrency: 200,
     })
     await sleep(5_000)
     const counts = await Promise.all(pods.map((p) => metric(p.opsPort as number, 'csms_gateway_connections')))
-    say(`### 50,000 stations on three gateway processes (load average ${loadAverage()})`)
+    say(
+      `### ${c.connected.toLocaleString('en')} stations on three gateway processes (load average ${loadAverage()})`,
+    )
     say(
       `- connected ${c.connected.toLocaleString('en')} (failed ${c.failed}${c.firstError ? `: ${c.firstError}` : ''}) in ${c.seconds.toFixed(1)} s, ${(c.connected / c.seconds).toFixed(0)} upgrades/s incl. admission over NATS`,
     )
-    pods.forEach((p, i) => {
-      const grown = rssBytes(p.handle.pid) - (rss0[i] as number)
+    for (const [i, p] of pods.entries()) {
+      const raw = rssBytes(p.pid)
+      const settled = await p.settledMemory()
+      const per = (settled.rss - (before[i]?.rss ?? 0)) / (counts[i] || 1) / KiB
       say(
-        `- ${p.handle.name}: ${counts[i]} sockets, RSS ${(rssBytes(p.handle.pid) / 1024 / KiB).toFixed(1)} MiB (+${(grown / (counts[i] || 1) / KiB).toFixed(2)} KiB per station)`,
+        `- ${p.name}: ${counts[i]} sockets, RSS ${(raw / 1024 / KiB).toFixed(1)} MiB as found, ${(settled.rss / 1024 / KiB).toFixed(1)} MiB after a full GC (+${per.toFixed(2)} KiB per station)`,
       )
-    })
-    const cpu0 = pods.map((p) => cpuSeconds(p.handle.pid))
-    const r = await runLoad(gens, { type: 'openLoop', intervalMs: 30_000, durationMs: 30_000 })
-    const cpu = pods.reduce((n, p, i) => n + cpuSeconds(p.handle.pid) - (cpu0[i] as number), 0)
+    }
+    const cpu0 = pods.map((p) => cpuSeconds(p.pid))
+    const r = await runLoad(gens, { type: 'openLoop', intervalMs: t(30_000), durationMs: t(30_000) })
+    const cpu = pods.reduce((n, p, i) => n + cpuSeconds(p.pid) - (cpu0[i] as number), 0)
     say(
-      `- Heartbeat every 30 s from each station, 30 s: ${load(r)}; gateway CPU ${((cpu / r.calls) * 1e6).toFixed(1)} µs per CALL`,
+      `- Heartbeat every ${t(30_000) / 1000} s from each station, ${t(30_000) / 1000} s: ${load(r)}; gateway CPU ${((cpu / r.calls) * 1e6).toFixed(1)} µs per CALL`,
     )
   } finally {
     await stopGenerators(gens)
-    await Promise.all(pods.map((p) => p.handle.stop('SIGTERM', 30_000)))
+    await Promise.all(pods.map((p) => p.stop(30_000)))
   }
 }
 
@@ -145,12 +162,14 @@ try {
   say(
     `- machine: ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Linux ${release()}, Node ${process.version}`,
   )
-  let gateway: number | undefined
-  let bare: number | undefined
-  if (only('gateway')) gateway = (await idleMemoryAndLatency(nats.url, 'gateway')).closedPerCallUs
-  if (only('bare')) bare = (await idleMemoryAndLatency(nats.url, 'bare')).closedPerCallUs
-  if (gateway !== undefined && bare !== undefined)
-    say(`- gateway CPU per CALL / bare uWS CPU per CALL (closed loop): ${(gateway / bare).toFixed(2)}×`)
+  const gateway = only('gateway') ? await idleMemoryAndLatency(nats.url, 'gateway') : undefined
+  const bare = only('bare') ? await idleMemoryAndLatency(nats.url, 'bare') : undefined
+  if (gateway && bare) {
+    say(
+      `- gateway / bare uWS CPU per CALL: ${(gateway.closedPerCallUs / bare.closedPerCallUs).toFixed(2)}× closed loop, ` +
+        `${(gateway.openPerCallUs / bare.openPerCallUs).toFixed(2)}× at a Heartbeat per station every 10 s`,
+    )
+  }
   if (only('fleet')) await fleet(nats.url)
 } finally {
   await responder.stop()

@@ -156,4 +156,20 @@ describe('station CALLs through the gateway', () => {
     assert.deepEqual(ra, [3, '1', { status: 'Accepted', data: 'A' }])
     assert.deepEqual(rb, [3, '1', { status: 'Accepted', data: 'B' }])
   })
+
+  it('publishes an OCPP 2.1 SEND to its owner without waiting, and drops an invalid one without answering', async () => {
+    const sends = f.nc.subscribe('ocpp.in.v21.NotifyPeriodicEventStream.*', { max: 1, timeout: 20_000 })
+    await f.nc.flush()
+    const station = await f.station('CS-SEND', { protocols: ['ocpp2.1'] })
+    station.send([6, 'bad', 'NotifyPeriodicEventStream', {}])
+    const payload = { data: [{ t: 0, v: '230.1' }], id: 1, pending: 0, basetime: '2026-11-26T10:00:00.000Z' }
+    station.send([6, 'good', 'NotifyPeriodicEventStream', payload])
+    for await (const m of sends) {
+      assert.deepEqual(m.json(), payload)
+      assert.equal(m.headers?.get(HEADER.messageId), 'good')
+      assert.ok(!m.reply, 'nobody waits for an answer to a SEND')
+    }
+    assert.deepEqual((await station.call('Heartbeat', {}, 'after')).slice(0, 2), [3, 'after'])
+    assert.deepEqual(station.pending(), [], 'neither SEND got an answer')
+  })
 })

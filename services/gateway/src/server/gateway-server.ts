@@ -1,22 +1,25 @@
 import uWS from 'uWebSockets.js'
-import { setTimeout as delay } from 'node:timers/promises'
 import type { Logger } from '@csms/telemetry'
 import type { JetStreamClient } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { GatewayConfig } from '../config.js'
 import type { GatewayMetrics } from '../gateway-metrics.js'
 import { createInflight } from '../session/inflight.js'
+import { createNatsRequester } from '../session/nats-requester.js'
 import type { SessionContext } from '../session/session-context.js'
+import { createWriteBatch } from '../session/write-batch.js'
 import type { Admission } from '../upgrade/admission.js'
 import type { FailureLimiter } from '../upgrade/failure-limiter.js'
 import { refuse } from '../upgrade/refuse.js'
 import { createUpgradeHandler } from '../upgrade/upgrade-handler.js'
 import { ConnectionEvents } from './connection-events.js'
 import { createApp } from './create-app.js'
+import { drainSockets } from './drain.js'
 import { createMessageLog } from './message-log.js'
+import { startSendBufferSampler } from './send-buffer-sampler.js'
 import { createSocketHandlers } from './socket-handlers.js'
 import { StationRegistry } from './station-registry.js'
-import { CLOSE, type StationData } from './station-socket.js'
+import type { StationData } from './station-socket.js'
 
 export type GatewayServerDeps = {
   config: GatewayConfig
@@ -47,17 +50,21 @@ export async function startGatewayServer(d: GatewayServerDeps): Promise<GatewayS
   const inflight = createInflight()
   let draining = false
   const isDraining = () => draining
+  const requester = createNatsRequester(d.nc)
+  const messageLog = config.CSMS_GATEWAY_MESSAGE_LOG ? createMessageLog(d.nc, d.gatewayId) : undefined
   const ctx: SessionContext = {
     nc: d.nc,
     gatewayId: d.gatewayId,
     logger: d.logger,
     metrics: d.metrics,
     inflight,
+    batch: createWriteBatch(),
+    requester,
     callTimeoutMs: config.CSMS_GATEWAY_CALL_TIMEOUT_MS,
     natsTimeoutMs: config.CSMS_GATEWAY_NATS_TIMEOUT_MS,
     maxQueuedCalls: config.CSMS_GATEWAY_MAX_QUEUED_CALLS,
     maxQueuedInbound: config.CSMS_GATEWAY_MAX_QUEUED_INBOUND,
-    log: config.CSMS_GATEWAY_MESSAGE_LOG ? createMessageLog(d.nc, d.gatewayId) : undefined,
+    log: messageLog,
   }
 
   app.ws<StationData>('/*', {
@@ -106,50 +113,15 @@ export async function startGatewayServer(d: GatewayServerDeps): Promise<GatewayS
   )
   const port = uWS.us_socket_local_port(listenSocket as unknown as uWS.us_socket)
 
-  // Sampled rather than observed per send: a gauge read costs nothing on the hot path.
-  const sampler = setInterval(() => {
-    let sum = 0
-    let max = 0
-    for (const ws of registry.all()) {
-      const n = ws.getBufferedAmount()
-      sum += n
-      if (n > max) max = n
-    }
-    d.metrics.sendBuffer.set({ stat: 'sum' }, sum)
-    d.metrics.sendBuffer.set({ stat: 'max' }, max)
-  }, config.CSMS_GATEWAY_HEARTBEAT_MS)
-  sampler.unref()
-
+  const sampler = startSendBufferSampler(registry, d.metrics, config.CSMS_GATEWAY_HEARTBEAT_MS)
   let drained: Promise<void> | undefined
-  async function drain(timeoutMs: number): Promise<void> {
+  const drain = async (timeoutMs: number) => {
     draining = true
     uWS.us_listen_socket_close(listenSocket)
-    clearInterval(sampler)
-    // CSMS calls not yet taken find no responder here: the station is about to reconnect elsewhere.
-    for (const ws of registry.all()) {
-      const u = ws.getUserData()
-      u.outSub?.unsubscribe()
-      u.outSub = undefined
-    }
-    const waited = new AbortController()
-    const busy = inflight.count
-    await Promise.race([
-      inflight.idle(),
-      delay(timeoutMs, undefined, { signal: waited.signal }).catch(() => {}),
-    ])
-    waited.abort()
-    d.logger.info(
-      { inFlightAtStart: busy, stillInFlight: inflight.count, sockets: registry.size },
-      'draining: closing sockets',
-    )
-    for (const ws of registry.all()) ws.end(CLOSE.serviceRestart, 'service restart')
-    const settled = new AbortController()
-    await Promise.race([
-      events.settled(),
-      delay(5_000, undefined, { signal: settled.signal }).catch(() => {}),
-    ])
-    settled.abort()
+    sampler.stop()
+    await drainSockets({ registry, inflight, events, messageLog, logger: d.logger }, timeoutMs)
     registry.close()
+    requester.close()
   }
 
   return {

@@ -1,6 +1,6 @@
-import { ocppOutPattern } from '@csms/bus'
+import { decodeStationId, ocppOutPattern } from '@csms/bus'
 import type { Logger } from '@csms/telemetry'
-import type { NatsConnection } from '@nats-io/transport-node'
+import type { Msg, NatsConnection } from '@nats-io/transport-node'
 import type { GatewayMetrics } from '../gateway-metrics.js'
 import type { SessionContext } from '../session/session-context.js'
 import { StationSession } from '../session/station-session.js'
@@ -24,8 +24,18 @@ const decoder = new TextDecoder()
 // uWS's own reason when a frame exceeds maxPayloadLength; it then drops the TCP connection.
 const TOO_BIG = 'Received too big message'
 
+// ocpp.out.<station token>.<Action>: the token sits between this prefix and the last dot.
+const OUT_PREFIX = ocppOutPattern('x').slice(0, -'x.>'.length)
+
 /** open / message / close of a station socket: the session's life and its NATS interest. */
 export function createSocketHandlers(d: SocketHandlerDeps) {
+  // One callback for every station's ocpp.out subscription, not a closure per station: at tens
+  // of thousands of idle stations per pod, every object per station counts.
+  const onCsmsCall = (err: Error | null, msg: Msg) => {
+    if (err) return
+    const token = msg.subject.slice(OUT_PREFIX.length, msg.subject.lastIndexOf('.'))
+    d.registry.session(decodeStationId(token))?.onCsmsCall(msg)
+  }
   return {
     open(ws: StationSocket): void {
       const u = ws.getUserData()
@@ -34,13 +44,7 @@ export function createSocketHandlers(d: SocketHandlerDeps) {
       u.session = session
       // Interest first, then the kick: NATS keeps this order, so by the time the older socket
       // hears of this one, CSMS calls already reach this one.
-      if (!d.isDraining()) {
-        u.outSub = d.nc.subscribe(ocppOutPattern(u.stationId), {
-          callback: (err, msg) => {
-            if (!err) session.onCsmsCall(msg)
-          },
-        })
-      }
+      if (!d.isDraining()) u.outSub = d.nc.subscribe(ocppOutPattern(u.stationId), { callback: onCsmsCall })
       d.registry.add(ws)
       d.metrics.connections.inc({ protocol: u.protocol })
       const { stationId, connectionId, protocol, remoteAddress } = u

@@ -2,6 +2,7 @@ import { kickSubject } from '@csms/bus'
 import type { Logger } from '@csms/telemetry'
 import type { NatsConnection, Subscription } from '@nats-io/transport-node'
 import type { GatewayMetrics } from '../gateway-metrics.js'
+import type { StationSession } from '../session/station-session.js'
 import { CLOSE, type StationSocket } from './station-socket.js'
 
 type Kick = { stationId: string; connectionId: string; openedAt: number }
@@ -34,6 +35,11 @@ export class StationRegistry {
 
   get size(): number {
     return this.sockets.size
+  }
+
+  /** The session of the station's socket on this pod, if it has one. */
+  session(stationId: string): StationSession | undefined {
+    return this.sockets.get(stationId)?.getUserData().session
   }
 
   all(): StationSocket[] {

@@ -18,14 +18,21 @@ export class InboundCalls {
     if (this.queue.length > this.session.ctx.maxQueuedInbound) return false
     this.queue.push(call)
     this.session.ctx.inflight.start()
-    if (!this.forwarding) void this.pump()
+    if (!this.forwarding) {
+      this.forwarding = true
+      this.session.ctx.batch(() => void this.pump())
+    }
     return true
   }
 
   private async pump(): Promise<void> {
-    this.forwarding = true
     try {
       while (this.queue.length > 0) {
+        if (this.session.closed) {
+          // Closed before this CALL left: nobody would read its answer.
+          for (const _ of this.queue.splice(0)) this.session.ctx.inflight.end()
+          return
+        }
         const call = this.queue[0] as InboundCall
         const reply = await forwardCall(this.session, call)
         this.queue.shift()

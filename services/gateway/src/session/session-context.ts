@@ -3,6 +3,8 @@ import type { Logger } from '@csms/telemetry'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { GatewayMetrics } from '../gateway-metrics.js'
 import type { Inflight } from './inflight.js'
+import type { NatsRequester } from './nats-requester.js'
+import type { WriteBatch } from './write-batch.js'
 
 /** What the gateway knows about a connected station; fixed for the life of the socket. */
 export type StationFacts = {
@@ -31,6 +33,9 @@ export type SessionContext = {
   logger: Logger
   metrics: GatewayMetrics
   inflight: Inflight
+  requester: NatsRequester
+  /** Starts NATS requests of one event-loop turn together (see write-batch.ts). */
+  batch: WriteBatch
   callTimeoutMs: number
   natsTimeoutMs: number
   maxQueuedCalls: number

@@ -32,6 +32,8 @@ function aSession(sink: FrameSink, version: 'v16' | 'v201' | 'v21' = 'v201') {
     logger: createLogger('gateway-test', 'silent'),
     metrics: createGatewayMetrics(createMetrics('gateway-test')),
     inflight: createInflight(),
+    batch: (job) => job(),
+    requester: {} as SessionContext['requester'], // framing errors never reach NATS
     callTimeoutMs: 1_000,
     natsTimeoutMs: 1_000,
     maxQueuedCalls: 1,

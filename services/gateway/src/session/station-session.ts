@@ -101,7 +101,7 @@ export class StationSession {
   }
 
   private onSend(action: string, payload: unknown, id: string): void {
-    const allowed = checkIncomingAction(this.facts.version, action, 'csms')
+    const allowed = checkIncomingAction(this.facts.version, action, 'csms', { frame: 'send' })
     const valid = allowed.ok && validateRequest(this.facts.version, action, payload)
     // SEND (OCPP 2.1) is unconfirmed: nothing goes back to the station, not even an error.
     const outcome = !allowed.ok ? allowed.code : valid && !valid.ok ? valid.error.code : 'ok'

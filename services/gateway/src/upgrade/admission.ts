@@ -31,6 +31,25 @@ const MAX_CACHED = 200_000
  */
 export function createAdmission(nc: NatsConnection, cacheMs: number, timeoutMs = 5_000): Admission {
   const accepted = new Map<string, { expires: number; answer: AuthenticateStationResponse }>()
+  // A handful of distinct answers exist: share them instead of one object per cached station.
+  const answers = new Map<string, AuthenticateStationResponse>()
+  const intern = (a: AuthenticateStationResponse) => {
+    const key = JSON.stringify(a)
+    const known = answers.get(key)
+    if (known) return known
+    answers.set(key, a)
+    return a
+  }
+  // Idle stations never ask again: drop their expired entries instead of keeping them forever.
+  if (cacheMs > 0) {
+    setInterval(
+      () => {
+        const now = Date.now()
+        for (const [key, entry] of accepted) if (entry.expires <= now) accepted.delete(key)
+      },
+      Math.max(cacheMs, 10_000),
+    ).unref()
+  }
   const asking = new Map<string, Promise<AuthenticateStationResponse>>()
   const keyOf = (r: AdmissionRequest) =>
     `${r.stationId}\u0000${r.presentedProfile}\u0000${r.password === undefined ? '-' : createHash('sha256').update(r.password).digest('base64')}`
@@ -49,7 +68,7 @@ export function createAdmission(nc: NatsConnection, cacheMs: number, timeoutMs =
     )
     if (answer.accepted && cacheMs > 0) {
       if (accepted.size >= MAX_CACHED) accepted.clear()
-      accepted.set(key, { expires: Date.now() + cacheMs, answer })
+      accepted.set(key, { expires: Date.now() + cacheMs, answer: intern(answer) })
     }
     return answer
   }

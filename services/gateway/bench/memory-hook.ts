@@ -1,0 +1,16 @@
+/**
+ * Benchmark-only hook for a server under test: on the IPC message "gc" it runs a full garbage
+ * collection (node --expose-gc) and reports its memory, so that the memory per idle station is
+ * read from a settled heap rather than at whatever point V8's collector happens to be.
+ */
+export function answerMemoryRequests(): void {
+  process.on('message', (m) => {
+    if (m !== 'gc') return
+    // "last-resort" is V8's full GC that also hands unused pages back, as its memory reducer
+    // does on its own once a process has been idle for a while.
+    const gc = (globalThis as { gc?: (o: object) => void }).gc
+    gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' })
+    const { rss, heapUsed } = process.memoryUsage()
+    process.send?.({ type: 'memory', rss, heapUsed })
+  })
+}
