@@ -2,8 +2,11 @@
 // subjects ('.', '*', '>', white space). This is the one reversible encoding of a station id
 // into a single subject token: safe characters pass, every other byte becomes `~HH`.
 const SAFE = /^[A-Za-z0-9_\-=:+|@]$/
+const ALL_SAFE = /^[A-Za-z0-9_\-=:+|@]*$/
 
 export function encodeStationId(stationId: string): string {
+  // Most ids need no escaping; this runs for every subject of every frame.
+  if (ALL_SAFE.test(stationId)) return stationId
   let out = ''
   for (const ch of stationId) {
     if (SAFE.test(ch)) {

@@ -16,7 +16,8 @@ export type Server = {
 
 function startChild(name: string, script: string, env: Record<string, string>): ChildProcess {
   const child = fork(join(DIST, script), [], {
-    execArgv: ['--expose-gc'],
+    // BENCH_NODE_FLAGS: extra node flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
+    execArgv: ['--expose-gc', ...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [])],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
   })
