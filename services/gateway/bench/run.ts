@@ -1,4 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, release, totalmem } from 'node:os'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { startNats } from '@csms/testkit'
 import {
@@ -174,4 +176,10 @@ try {
 } finally {
   await responder.stop()
   await nats.stop()
+  // Every run leaves its report beside the benchmark, machine and date included.
+  const dir = join(import.meta.dirname, '../../bench/results')
+  mkdirSync(dir, { recursive: true })
+  const file = join(dir, `run-${new Date().toISOString().replace(/[:.]/g, '-')}.md`)
+  writeFileSync(file, `${out.join('\n')}\n`)
+  console.log(`report written to ${file}`)
 }
