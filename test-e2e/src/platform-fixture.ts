@@ -4,6 +4,8 @@ import { freePort, type Platform, startNats, startPlatform, startPostgres } from
 
 export type E2ePlatform = Platform & {
   token: string
+  /** The database every service uses, for tests that check what was stored. */
+  databaseUrl: string
   api(path: string, init?: RequestInit): Promise<Response>
 }
 
@@ -31,6 +33,7 @@ export async function startE2ePlatform(env: Record<string, string> = {}): Promis
     return {
       ...platform,
       token,
+      databaseUrl: pg.url,
       api: (path, init = {}) =>
         fetch(`${platform.apiUrl}${path}`, {
           ...init,

@@ -5,6 +5,7 @@ import type { NatsConnection } from '@nats-io/nats-core'
 import { bodyLimit } from 'hono/body-limit'
 import type { ApiConfig } from './config.js'
 import { bearerAuth } from './http/bearer-auth.js'
+import { documentCommonProblems } from './http/common-problems.js'
 import { problem } from './http/problem.js'
 import { registerCampaignRoutes } from './routes/campaigns.js'
 import { registerCommandRoutes } from './routes/commands.js'
@@ -70,6 +71,7 @@ export function createApiApp(deps: {
   registerEventRoutes(app, deps.js)
   registerTransactionRoutes(app, nc, config.CSMS_API_COMMAND_TIMEOUT_MS)
   registerIdTokenRoutes(app, nc, config.CSMS_API_COMMAND_TIMEOUT_MS)
+  documentCommonProblems(app.openAPIRegistry)
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
 
   app.notFound((c) => problem(c, 404, `no route ${c.req.method} ${c.req.path}`))

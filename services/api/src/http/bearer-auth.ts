@@ -5,7 +5,7 @@ import { problem } from './problem.js'
 
 /**
  * Every route behind this needs `Authorization: Bearer <token>` holding the scope the request
- * needs (GET: read; a station command: command; any other change: admin).
+ * needs (GET: read; a station command or a remote start/stop: command; any other change: admin).
  */
 export function bearerAuth(store: TokenStore): MiddlewareHandler {
   return async (c, next) => {

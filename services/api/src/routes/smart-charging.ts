@@ -108,6 +108,11 @@ export function registerSmartChargingRoutes(app: OpenAPIHono, nc: NatsConnection
     }
     return ok(value)
   }
+  // Group routes act only on the groups of the site their path names (never on another site's
+  // group, or on a site through its group id).
+  const siteOf = async (siteId: string) => (await callRpc(nc, getSiteRpc, { siteId })).site
+  const hasGroup = async (siteId: string, groupId: string) =>
+    (await siteOf(siteId))?.groups.some((g) => g.id === groupId) ?? false
 
   // ----- sites and groups -----
 
@@ -211,25 +216,25 @@ export function registerSmartChargingRoutes(app: OpenAPIHono, nc: NatsConnection
       responses: {
         200: json(NodeViewSchema, 'The group as stored'),
         400: problemResponse('Invalid body or a loop in the tree'),
-        404: problemResponse('Unknown site or parent'),
+        404: problemResponse('Unknown site, or a parent that is not a group of this site'),
         409: problemResponse('The id is a site'),
       },
     }),
     async (c) => {
       const { siteId, groupId } = c.req.valid('param')
       const node = c.req.valid('json')
+      const parentId = node.parentId ?? siteId
+      // Checked before the write: the service files a group under its parent's site, whatever
+      // site the path names.
+      const site = await siteOf(siteId)
+      if (!site) return problem(c, 404, `site ${siteId} is not known`)
+      if (parentId !== siteId && !site.groups.some((g) => g.id === parentId)) {
+        return problem(c, 404, `site ${siteId} has no group ${parentId}`)
+      }
       return call(
         c,
-        () =>
-          callRpc(nc, upsertNodeRpc, {
-            id: groupId,
-            kind: 'group',
-            node: { ...node, parentId: node.parentId ?? siteId },
-          }),
-        (r) =>
-          r.node.siteId === siteId
-            ? c.json(r.node, 200)
-            : problem(c, 400, `group ${groupId} belongs to site ${r.node.siteId}`),
+        () => callRpc(nc, upsertNodeRpc, { id: groupId, kind: 'group', node: { ...node, parentId } }),
+        (r) => c.json(r.node, 200),
       )
     },
   )
@@ -246,12 +251,13 @@ export function registerSmartChargingRoutes(app: OpenAPIHono, nc: NatsConnection
           'The group with its new limit',
         ),
         400: problemResponse('Invalid body'),
-        404: problemResponse('Unknown group'),
+        404: problemResponse('This site has no such group'),
       },
     }),
     async (c) => {
-      const { groupId } = c.req.valid('param')
+      const { siteId, groupId } = c.req.valid('param')
       const b = c.req.valid('json')
+      if (!(await hasGroup(siteId, groupId))) return problem(c, 404, `site ${siteId} has no group ${groupId}`)
       return call(
         c,
         () => callRpc(nc, setLimitRpc, { nodeId: groupId, ...b }),
@@ -266,10 +272,11 @@ export function registerSmartChargingRoutes(app: OpenAPIHono, nc: NatsConnection
       path: '/v1/sites/{siteId}/groups/{groupId}',
       summary: 'Delete a group and the groups inside it',
       request: { params: GroupParam },
-      responses: { 204: { description: 'Deleted' }, 404: problemResponse('Unknown group') },
+      responses: { 204: { description: 'Deleted' }, 404: problemResponse('This site has no such group') },
     }),
     async (c) => {
-      const { groupId } = c.req.valid('param')
+      const { siteId, groupId } = c.req.valid('param')
+      if (!(await hasGroup(siteId, groupId))) return problem(c, 404, `site ${siteId} has no group ${groupId}`)
       const { deleted } = await callRpc(nc, deleteNodeRpc, { id: groupId })
       if (!deleted) return problem(c, 404, `group ${groupId} is not known`)
       return c.body(null, 204)
@@ -441,6 +448,7 @@ export function registerSmartChargingRoutes(app: OpenAPIHono, nc: NatsConnection
         ),
         404: problemResponse('The station is not connected'),
         502: problemResponse('The station answered with a CALLERROR'),
+        504: problemResponse('The station did not answer in time'),
       },
     }),
     async (c) => {
@@ -495,6 +503,7 @@ export function registerSmartChargingRoutes(app: OpenAPIHono, nc: NatsConnection
         400: problemResponse('Invalid criteria (K09.FR.03)'),
         404: problemResponse('The station is not connected'),
         502: problemResponse('The station answered with a CALLERROR'),
+        504: problemResponse('The station did not answer in time'),
       },
     }),
     async (c) => {
@@ -533,6 +542,7 @@ export function registerSmartChargingRoutes(app: OpenAPIHono, nc: NatsConnection
         200: json(CompositeCheckSchema, 'Reported, expected, and where they differ'),
         404: problemResponse('The station is not connected'),
         502: problemResponse('The station answered with a CALLERROR'),
+        504: problemResponse('The station did not answer in time'),
       },
     }),
     async (c) => {

@@ -18,4 +18,15 @@ describe('operator token scopes', () => {
     assert.equal(scopeFor('POST', '/v1/tokens'), 'admin')
     assert.equal(scopeFor('DELETE', '/v1/stations/CS-1'), 'admin')
   })
+
+  it('asks a remote start or stop of a session for the command scope, as a station command', () => {
+    assert.equal(scopeFor('POST', '/v1/transactions'), 'command')
+    assert.equal(scopeFor('POST', '/v1/transactions/1042/stop'), 'command')
+    assert.equal(scopeFor('GET', '/v1/transactions/1042'), 'read')
+    // Only those two: anything else under /v1/transactions or the tariffs stays admin.
+    assert.equal(scopeFor('POST', '/v1/transactions/1042'), 'admin')
+    assert.equal(scopeFor('POST', '/v1/transactions/1042/stop/now'), 'admin')
+    assert.equal(scopeFor('PUT', '/v1/tariffs/t1'), 'admin')
+    assert.equal(scopeFor('DELETE', '/v1/transactions/1042'), 'admin')
+  })
 })

@@ -99,7 +99,11 @@ export function serveIdTokenRpc(deps: Deps): Subscription[] {
       deleteIdTokenRpc,
       async (req) => {
         const value = req.type ? normalizedOrRaw(req.idToken, req.type) : req.idToken
-        const { deleted, stations } = await deps.tokens.remove(value, req.type)
+        let { deleted, stations } = await deps.tokens.remove(value, req.type)
+        // As get does: without a type, a hex UID typed in lower case names the stored upper case.
+        if (deleted === 0 && !req.type && value.toUpperCase() !== value) {
+          ;({ deleted, stations } = await deps.tokens.remove(value.toUpperCase(), undefined))
+        }
         for (const s of stations) deps.sync.schedule(s)
         return { deleted }
       },
