@@ -1,3 +1,6 @@
+import { join } from 'node:path'
+import { writeHeapSnapshot } from 'node:v8'
+
 /**
  * Benchmark-only hook for a server under test: on the IPC message "gc" it runs a full garbage
  * collection (node --expose-gc) and reports its memory, so that the memory per idle station is
@@ -10,7 +13,9 @@ export function answerMemoryRequests(): void {
     // does on its own once a process has been idle for a while.
     const gc = (globalThis as { gc?: (o: object) => void }).gc
     gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' })
-    const { rss, heapUsed } = process.memoryUsage()
-    process.send?.({ type: 'memory', rss, heapUsed })
+    // BENCH_HEAP_SNAPSHOT_DIR: also write a heap snapshot there, to see what a station costs.
+    const dir = process.env.BENCH_HEAP_SNAPSHOT_DIR
+    if (dir) writeHeapSnapshot(join(dir, `${process.pid}-${Date.now()}.heapsnapshot`))
+    process.send?.({ type: 'memory', ...process.memoryUsage() })
   })
 }
