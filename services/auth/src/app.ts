@@ -3,7 +3,7 @@ import { createServiceRuntime, ownerOf, runOcppHandlers, type ServiceRuntime, se
 import { createDb, migrateToLatest, pingDb } from '@csms/db'
 import { createIdTokenAuthorizer } from './authorization/id-token-authorizer.js'
 import { createCertificateSigner } from './certificates/certificate-signer.js'
-import type { AuthConfig } from './config.js'
+import { type AuthConfig, hashConcurrency } from './config.js'
 import { consumeStationConnections } from './consumers/station-connections.js'
 import { systemClock } from './domain/clock.js'
 import { createVerifiedCache } from './domain/verified-cache.js'
@@ -163,6 +163,12 @@ export async function startAuth(config: AuthConfig): Promise<ServiceRuntime> {
     rotation: createPasswordRotation({ repo: credentials, cache, call, protocolOf, logger }),
     allowUnknownStations: config.CSMS_ALLOW_UNKNOWN_STATIONS,
     logger,
+    admission: {
+      batchSize: config.CSMS_AUTH_ADMISSION_BATCH_SIZE,
+      queries: config.CSMS_AUTH_ADMISSION_QUERIES,
+      maxWaitMs: config.CSMS_AUTH_ADMISSION_MAX_WAIT_MS,
+      hashConcurrency: hashConcurrency(config),
+    },
   })
   serveIdTokenRpc({
     nc,

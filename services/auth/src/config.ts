@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { loadConfig } from '@csms/config'
 import { z } from 'zod'
 
@@ -16,6 +17,21 @@ export const AuthConfigSchema = z.object({
   /** Whether a station nobody registered may connect. Off in production; `./dev up` turns it on. */
   CSMS_ALLOW_UNKNOWN_STATIONS: flag('false'),
   CSMS_VERIFIED_CACHE_TTL_MS: ms(300_000),
+  /**
+   * Station password checks (scrypt) running at once. Default: the core count, at most the
+   * libuv threadpool size (UV_THREADPOOL_SIZE, 4 unless set in the environment) minus 2, so DNS
+   * and file work keep threads. More cores: raise UV_THREADPOOL_SIZE in the pod's environment.
+   */
+  CSMS_AUTH_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+  /** Station ids per admission lookup (`where station_id = any($1)`). */
+  CSMS_AUTH_ADMISSION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  /** Admission lookups running at once; more admissions wait and leave in the next batch. */
+  CSMS_AUTH_ADMISSION_QUERIES: z.coerce.number().int().min(1).max(50).default(2),
+  /**
+   * An admission that waited this long inside auth (for its lookup or a password check) is
+   * answered `timeout` without the work: keep it below the gateway's CSMS_GATEWAY_AUTH_TIMEOUT_MS.
+   */
+  CSMS_AUTH_ADMISSION_MAX_WAIT_MS: z.coerce.number().int().min(100).max(600_000).default(4_000),
   CSMS_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 
   // ID tokens
@@ -62,6 +78,13 @@ export const AuthConfigSchema = z.object({
   CSMS_AUTH_ALLOW_PRIVATE_URLS: flag('false'),
 })
 export type AuthConfig = z.infer<typeof AuthConfigSchema>
+
+/** See CSMS_AUTH_HASH_CONCURRENCY. */
+export function hashConcurrency(config: AuthConfig, env: NodeJS.ProcessEnv = process.env): number {
+  if (config.CSMS_AUTH_HASH_CONCURRENCY !== undefined) return config.CSMS_AUTH_HASH_CONCURRENCY
+  const pool = Number(env.UV_THREADPOOL_SIZE) || 4
+  return Math.max(1, Math.min(availableParallelism(), pool - 2))
+}
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
   return loadConfig(AuthConfigSchema, env)

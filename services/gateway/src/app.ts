@@ -33,6 +33,7 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
       runtime.nc,
       config.CSMS_GATEWAY_AUTH_CACHE_MS,
       config.CSMS_GATEWAY_AUTH_TIMEOUT_MS,
+      { maxInFlight: config.CSMS_GATEWAY_ADMISSION_MAX_IN_FLIGHT },
     ),
     stationLimiter: createFailureLimiter(config.CSMS_GATEWAY_MAX_FAILED_AUTH_PER_MIN),
     addressLimiter: createFailureLimiter(config.CSMS_GATEWAY_MAX_FAILED_AUTH_PER_ADDRESS_PER_MIN),

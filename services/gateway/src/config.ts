@@ -39,6 +39,8 @@ export const GatewayConfigSchema = z
     /** Accepted admission decisions are reused this long (reconnection storms). */
     CSMS_GATEWAY_AUTH_CACHE_MS: int(0, 3_600_000, 60_000),
     CSMS_GATEWAY_AUTH_TIMEOUT_MS: int(100, 60_000, 5_000),
+    /** Distinct admissions waiting for the auth service at once; beyond it upgrades get 503. */
+    CSMS_GATEWAY_ADMISSION_MAX_IN_FLIGHT: int(1, 1_000_000, 4_000),
     /** Failed attempts per station id within a minute before further upgrades get 429. */
     CSMS_GATEWAY_MAX_FAILED_AUTH_PER_MIN: int(1, 10_000, 10),
     /** The same per remote address; higher, since many stations may share one NAT address. */

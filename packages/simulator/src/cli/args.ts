@@ -7,6 +7,9 @@ export type CliCommand =
       url: string
       durationMs?: number
       stations?: number
+      rampPerSecond?: number
+      stormAtMs?: number
+      processes?: number
       reportDir: string
       inProcess: boolean
     }
@@ -20,6 +23,11 @@ export const USAGE = `usage: csms-sim run <scenario-name-or-file> [options]
                       several spread the fleet over gateway processes
   --duration D        override the scenario's duration (e.g. 60s, 10m)
   --stations N        override the fleet size
+  --ramp N            override the ramp-up rate (new stations per second)
+  --storm-at D        move the scenario's reconnection storm to D after the start (e.g. 60s),
+                      so a shortened run still has its storm
+  --processes N       spread the fleet over N simulator processes (default: the scenario's
+                      stationsPerProcess decides)
   --report-dir DIR    where report.json and report.html go (default ./csms-sim-report/<scenario>-<time>)
   --in-process        keep every station in this process (small fleets)
 
@@ -39,6 +47,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   let url = env.CSMS_SIM_URL ?? 'ws://127.0.0.1:9000/ocpp'
   let durationMs: number | undefined
   let stations: number | undefined
+  let rampPerSecond: number | undefined
+  let stormAtMs: number | undefined
+  let processes: number | undefined
   let reportDir: string | undefined
   let inProcess = false
   for (let i = 0; i < rest.length; i++) {
@@ -75,6 +86,27 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
           throw new UsageError(`--stations: "${v}" is not a positive whole number`)
         break
       }
+      case '--ramp': {
+        const v = value()
+        rampPerSecond = Number(v)
+        if (!Number.isFinite(rampPerSecond) || rampPerSecond <= 0)
+          throw new UsageError(`--ramp: "${v}" is not a positive number of stations per second`)
+        break
+      }
+      case '--storm-at': {
+        const v = value()
+        stormAtMs = parseDuration(v)
+        if (stormAtMs === undefined || stormAtMs < 0)
+          throw new UsageError(`--storm-at: "${v}" is not a duration (e.g. 60s, 2m)`)
+        break
+      }
+      case '--processes': {
+        const v = value()
+        processes = Number(v)
+        if (!Number.isInteger(processes) || processes < 1 || processes > 64)
+          throw new UsageError(`--processes: "${v}" is not a whole number from 1 to 64`)
+        break
+      }
       case '--report-dir':
         reportDir = value()
         break
@@ -97,6 +129,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     url,
     ...(durationMs === undefined ? {} : { durationMs }),
     ...(stations === undefined ? {} : { stations }),
+    ...(rampPerSecond === undefined ? {} : { rampPerSecond }),
+    ...(stormAtMs === undefined ? {} : { stormAtMs }),
+    ...(processes === undefined ? {} : { processes }),
     reportDir: reportDir ?? `csms-sim-report/${name}-${stamp}`,
     inProcess,
   }

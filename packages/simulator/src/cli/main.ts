@@ -24,6 +24,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const scenario = withOverrides(loadScenario(cmd.scenario), {
     ...(cmd.durationMs === undefined ? {} : { durationMs: cmd.durationMs }),
     ...(cmd.stations === undefined ? {} : { stations: cmd.stations }),
+    ...(cmd.rampPerSecond === undefined ? {} : { rampPerSecond: cmd.rampPerSecond }),
+    ...(cmd.stormAtMs === undefined ? {} : { stormAtMs: cmd.stormAtMs }),
+    ...(cmd.processes === undefined ? {} : { processes: cmd.processes }),
   })
   const abort = new AbortController()
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

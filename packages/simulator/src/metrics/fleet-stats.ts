@@ -64,11 +64,17 @@ export type StatsSnapshot = {
   errors: Record<string, number>
   csmsCalls: Record<string, number>
   errorSamples: string[]
+  /**
+   * Successful WebSocket upgrades: time from opening the TCP connection to the socket being
+   * open, so it includes the CSMS's admission of the station (encoded histogram; absent: none).
+   */
+  connect?: string
 }
 
 /** The recorder stations call; one per process, read out once a second. */
 export class FleetStats {
   private readonly histograms = new Map<string, Histogram>()
+  private readonly connectHistogram = createLatencyHistogram()
   private actions: StatsSnapshot['actions'] = {}
   private counters: Partial<Record<Counter, number>> = {}
   private errors: Record<string, number> = {}
@@ -105,6 +111,11 @@ export class FleetStats {
     if (this.samples.length < 20) this.samples.push(`${key}: ${detail}`.slice(0, 300))
   }
 
+  /** A WebSocket upgrade succeeded after `latencyMs` (TCP connect, upgrade and admission). */
+  connectOpened(latencyMs: number): void {
+    recordLatencyMs(this.connectHistogram, latencyMs)
+  }
+
   csmsCall(action: string): void {
     this.csmsCalls[action] = (this.csmsCalls[action] ?? 0) + 1
     this.totals.csmsCalls++
@@ -130,7 +141,9 @@ export class FleetStats {
       errors: this.errors,
       csmsCalls: this.csmsCalls,
       errorSamples: this.samples,
+      ...(this.connectHistogram.totalCount > 0 ? { connect: encodeHistogram(this.connectHistogram) } : {}),
     }
+    this.connectHistogram.reset()
     this.actions = {}
     this.counters = {}
     this.errors = {}

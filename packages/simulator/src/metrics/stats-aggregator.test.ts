@@ -37,6 +37,22 @@ describe('latency recording', () => {
 })
 
 describe('StatsAggregator', () => {
+  it('merges the upgrade (connect + admission) latencies of several workers', () => {
+    const agg = new StatsAggregator(2)
+    const a = new FleetStats()
+    const b = new FleetStats()
+    for (const v of [5, 6, 7]) a.connectOpened(v)
+    b.connectOpened(2_000)
+    agg.add(0, a.snapshot(0))
+    agg.add(1, b.snapshot(0))
+    agg.add(0, a.snapshot(1))
+    assert.equal(a.snapshot(2).connect, undefined, 'a second without upgrades ships none')
+    const c = agg.connectLatency()
+    assert.equal(c.count, 4)
+    assert.ok(c.p50 >= 5 && c.p50 <= 7.01, `p50 ${c.p50}`)
+    assert.ok(Math.abs(c.max - 2_000) / 2_000 < 0.001, `max ${c.max}`)
+  })
+
   it('merges the seconds of several workers into one timeline and run-wide per-action percentiles', () => {
     const a = new FleetStats()
     const b = new FleetStats()

@@ -52,6 +52,7 @@ export class StatsAggregator {
   >()
   private readonly cumulative = new Map<string, { ok: number; failed: number; h: Histogram }>()
   private readonly overall = createLatencyHistogram()
+  private readonly connects = createLatencyHistogram()
   private finalisedUpTo = -1
   totalCalls = 0
   totalErrors = 0
@@ -84,6 +85,7 @@ export class StatsAggregator {
         this.overall.add(h)
       }
     }
+    if (s.connect) this.connects.add(decodeHistogram(s.connect))
     for (const [key, n] of Object.entries(s.errors)) {
       this.errors[key] = (this.errors[key] ?? 0) + n
       p.errors += n
@@ -114,6 +116,11 @@ export class StatsAggregator {
 
   latency(): LatencySummary {
     return summarizeLatency(this.overall)
+  }
+
+  /** Successful WebSocket upgrades (TCP connect to open, the CSMS's admission included). */
+  connectLatency(): LatencySummary {
+    return summarizeLatency(this.connects)
   }
 
   /** The current gauges (connected, booted) summed over the workers' latest reports. */

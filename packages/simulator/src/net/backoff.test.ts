@@ -1,9 +1,19 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { createRandom } from '../util/random.js'
-import { backoffBounds, backoffDelay } from './backoff.js'
+import { backoffBounds, backoffDelay, retryAfterDelay } from './backoff.js'
 
 describe('reconnection back-off', () => {
+  it('honours Retry-After as a floor and spreads a refused fleet over the random range', () => {
+    assert.equal(retryAfterDelay(10, 5_000, 0), 10_000)
+    assert.equal(retryAfterDelay(10, 5_000, 0.9999), 14_999)
+    const random = createRandom(7)
+    const seconds = new Set(
+      Array.from({ length: 500 }, () => Math.floor(retryAfterDelay(10, 5_000, random.next()) / 1_000)),
+    )
+    assert.deepEqual([...seconds].sort(), [10, 11, 12, 13, 14], 'not all in the same second')
+  })
+
   const policy = { minWaitMs: 1_000, randomRangeMs: 2_000, repeatTimes: 3 }
 
   it('doubles the wait after each failed attempt, up to repeatTimes doublings', () => {

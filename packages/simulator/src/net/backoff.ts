@@ -18,6 +18,15 @@ export function backoffDelay(policy: BackoffPolicy, attempt: number, random: num
   return policy.minWaitMs * 2 ** doublings + Math.floor(random * policy.randomRangeMs)
 }
 
+/**
+ * The wait after an upgrade refused with Retry-After. The header is a floor, not an appointment:
+ * stations refused together (a storm) that all came back in exactly that second would refuse
+ * each other again, so the jitter of RetryBackOffRandomRange is added as to any back-off.
+ */
+export function retryAfterDelay(retryAfterS: number, randomRangeMs: number, random: number): number {
+  return Math.max(0, retryAfterS) * 1_000 + Math.floor(random * randomRangeMs)
+}
+
 /** The smallest and largest wait `backoffDelay` can give for an attempt, for tests and docs. */
 export function backoffBounds(policy: BackoffPolicy, attempt: number): { min: number; max: number } {
   const base = policy.minWaitMs * 2 ** Math.min(Math.max(0, attempt), policy.repeatTimes)

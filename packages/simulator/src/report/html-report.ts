@@ -70,6 +70,10 @@ export function renderHtmlReport(r: RunReport): string {
     ['peak calls/s', n(s.callsPerSecondPeak)],
     ['p50 / p95 / p99', `${ms(s.latency.p50)} / ${ms(s.latency.p95)} / ${ms(s.latency.p99)}`],
     ['max latency', ms(s.latency.max)],
+    [
+      'connect p50 / p99 (upgrade + admission)',
+      s.connectLatency ? `${ms(s.connectLatency.p50)} / ${ms(s.connectLatency.p99)}` : '—',
+    ],
     ['errors', n(s.errors)],
   ]
     .map(

@@ -35,6 +35,8 @@ export type RunReport = {
     callsPerSecondPeak: number
     callsPerSecondMean: number
     latency: LatencySummary
+    /** Successful WebSocket upgrades: TCP connect to open, the CSMS's admission included. */
+    connectLatency: LatencySummary
   }
   /** For each storm: seconds until 99 % of the stations connected before it were booted again. */
   storms: { atS: number; before: number; recoveredAfterS: number | undefined; minConnected: number }[]
@@ -109,6 +111,7 @@ export function buildReport(o: {
       callsPerSecondPeak: Math.max(0, ...timeline.map((p) => p.calls)),
       callsPerSecondMean: active.length ? Math.round(agg.totalCalls / Math.max(1, timeline.length)) : 0,
       latency: agg.latency(),
+      connectLatency: agg.connectLatency(),
     },
     storms,
     counters: agg.counters,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { parseArgs } from '../cli/args.js'
 import { planFleet, splitFleet } from '../fleet/fleet-plan.js'
 import { STATION_MODELS } from '../model/station-models.js'
 import { builtinScenarioNames, loadScenario, parseScenario, withOverrides } from './load-scenario.js'
@@ -96,6 +97,52 @@ describe('scenario files', () => {
     assert.equal(s.fleet.stations, 100)
     assert.equal(s.duration, 60_000)
     assert.equal(s.faults.length, 0, 'a fault after the shortened end is dropped')
+  })
+
+  it('scales storm-50k down for a dry run: ramp, storm time and processes from the command line', () => {
+    const s = withOverrides(loadScenario('storm-50k'), {
+      durationMs: 110_000,
+      stations: 4_000,
+      rampPerSecond: 100,
+      stormAtMs: 60_000,
+      processes: 2,
+    })
+    assert.equal(s.rampUp.perSecond, 100)
+    assert.deepEqual(
+      s.faults.map((f) => [f.type, f.at]),
+      [['storm', 60_000]],
+      'the storm is kept, earlier',
+    )
+    assert.equal(s.processes.stationsPerProcess, 2_000)
+    assert.equal(splitFleet(s.fleet.stations, s.processes.stationsPerProcess).length, 2)
+    assert.throws(
+      () => withOverrides(loadScenario('storm-50k'), { durationMs: 60_000, stormAtMs: 90_000 }),
+      /after the end/,
+    )
+    assert.throws(() => withOverrides(loadScenario('storm-50k'), { processes: 2 }), /18,000/)
+  })
+
+  it('reads the dry-run flags and refuses bad values', () => {
+    const cmd = parseArgs([
+      'run',
+      'storm-50k',
+      '--stations',
+      '4000',
+      '--ramp',
+      '100',
+      '--storm-at',
+      '60s',
+      '--processes',
+      '2',
+    ])
+    assert.equal(cmd.command, 'run')
+    if (cmd.command !== 'run') return
+    assert.equal(cmd.rampPerSecond, 100)
+    assert.equal(cmd.stormAtMs, 60_000)
+    assert.equal(cmd.processes, 2)
+    assert.throws(() => parseArgs(['run', 'x', '--ramp', '0']), /--ramp/)
+    assert.throws(() => parseArgs(['run', 'x', '--storm-at', 'soon']), /--storm-at/)
+    assert.throws(() => parseArgs(['run', 'x', '--processes', '1.5']), /--processes/)
   })
 
   it('plans the same fleet in every process and splits it under the per-process cap', () => {

@@ -88,13 +88,46 @@ function formatIssues(error: z.ZodError): string {
     .join('\n')
 }
 
+export type ScenarioOverrides = {
+  durationMs?: number
+  stations?: number
+  /** New stations per second during the ramp-up. */
+  rampPerSecond?: number
+  /** Moves every `storm` fault to this time (a short dry run still gets its storm). */
+  stormAtMs?: number
+  /** Spreads the fleet over this many simulator processes (at most the per-process cap each). */
+  processes?: number
+}
+
 /** Command-line overrides on top of a file. */
-export function withOverrides(s: Scenario, o: { durationMs?: number; stations?: number }): Scenario {
+export function withOverrides(s: Scenario, o: ScenarioOverrides): Scenario {
+  const duration = o.durationMs ?? s.duration
+  const stations = o.stations ?? s.fleet.stations
+  const faults = s.faults
+    .map((f) => (f.type === 'storm' && o.stormAtMs !== undefined ? { ...f, at: o.stormAtMs } : f))
+    .filter((f) => f.at <= duration)
+  if (o.stormAtMs !== undefined && o.stormAtMs > duration) {
+    throw new ScenarioError(
+      `the storm at ${o.stormAtMs / 1000}s would be after the end of the run (${duration / 1000}s)`,
+      'invalid',
+    )
+  }
+  const processes =
+    o.processes === undefined
+      ? s.processes
+      : { ...s.processes, stationsPerProcess: Math.ceil(stations / Math.max(1, o.processes)) }
+  if (processes.stationsPerProcess > 18_000) {
+    throw new ScenarioError(
+      `${processes.stationsPerProcess} stations per process is above the 18,000 a process can hold here`,
+      'invalid',
+    )
+  }
   return {
     ...s,
-    ...(o.durationMs === undefined
-      ? {}
-      : { duration: o.durationMs, faults: s.faults.filter((f) => f.at <= (o.durationMs ?? 0)) }),
-    fleet: { ...s.fleet, ...(o.stations === undefined ? {} : { stations: o.stations }) },
+    duration,
+    faults,
+    fleet: { ...s.fleet, stations },
+    rampUp: { ...s.rampUp, ...(o.rampPerSecond === undefined ? {} : { perSecond: o.rampPerSecond }) },
+    processes,
   }
 }

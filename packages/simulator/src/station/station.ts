@@ -5,7 +5,7 @@ import type { StoredProfile } from '../model/charging-profiles.js'
 import { createDeviceModel, type DeviceVariable } from '../model/device-model.js'
 import { EnergyMeter } from '../model/meter.js'
 import { STATION_MODELS, type StationModel } from '../model/station-models.js'
-import { backoffDelay } from '../net/backoff.js'
+import { backoffDelay, retryAfterDelay } from '../net/backoff.js'
 import { type CallOutcome, ConnectError, type CsmsAnswer, OcppConnection } from '../net/ocpp-connection.js'
 import type { Behaviour } from '../scenario/scenario-schema.js'
 import type { Random } from '../util/random.js'
@@ -163,6 +163,7 @@ export class Station {
     if (!this.running) return
     this.connection = 'connecting'
     let conn: OcppConnection
+    const connectStarted = performance.now()
     try {
       conn = await OcppConnection.connect({
         url: this.o.url,
@@ -180,13 +181,18 @@ export class Station {
       if (!this.running) return
       const e = error instanceof ConnectError ? error : new ConnectError(String(error), 0, undefined)
       this.stats.error('connect', '', String(e.status), `${this.id}: ${e.message}`)
-      this.scheduleReconnect(e.retryAfterS === undefined ? undefined : e.retryAfterS * 1000)
+      this.scheduleReconnect(
+        e.retryAfterS === undefined
+          ? undefined
+          : retryAfterDelay(e.retryAfterS, this.o.behaviour.reconnect.randomRange, this.random.next()),
+      )
       return
     }
     if (!this.running) {
       await conn.close(1000)
       return
     }
+    this.stats.connectOpened(performance.now() - connectStarted)
     this.conn = conn
     this.connection = 'open'
     this.attempt = 0

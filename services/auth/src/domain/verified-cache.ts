@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto'
  * reconnection storm costs one scrypt per station, not one per attempt. An entry is bound to
  * the stored hash, so rotating the password invalidates it.
  */
+export type VerifiedCache = ReturnType<typeof createVerifiedCache>
+
 export function createVerifiedCache(ttlMs: number, maxEntries = 200_000) {
   const entries = new Map<string, { digest: string; hash: string; expires: number }>()
   const digestOf = (password: string) => createHash('sha256').update(password).digest('base64')

@@ -1,5 +1,5 @@
 import type { SecurityProfile } from '@csms/bus'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { StationCredentials } from '../domain/admission.js'
 import type { AuthDb } from './tables.js'
 
@@ -13,13 +13,20 @@ export function createCredentialsRepo(db: Kysely<AuthDb>) {
         .select(['security_profile', 'password_hash', 'pending_password_hash'])
         .where('station_id', '=', stationId)
         .executeTakeFirst()
-      return (
-        row && {
-          securityProfile: row.security_profile as SecurityProfile,
-          passwordHash: row.password_hash,
-          pendingPasswordHash: row.pending_password_hash,
-        }
-      )
+      return row && credentialsOf(row)
+    },
+
+    /** Many stations in one round trip (`where station_id = any($1)`): admissions are batched. */
+    async findMany(stationIds: readonly string[]): Promise<Map<string, StationCredentials>> {
+      const found = new Map<string, StationCredentials>()
+      if (stationIds.length === 0) return found
+      const rows = await db
+        .selectFrom('station_credentials')
+        .select(['station_id', 'security_profile', 'password_hash', 'pending_password_hash'])
+        .where(sql<boolean>`station_id = any(${[...stationIds]}::text[])`)
+        .execute()
+      for (const row of rows) found.set(row.station_id, credentialsOf(row))
+      return found
     },
 
     /** An operator's direct change: a new password replaces the old one (and any rotation) at once. */
@@ -86,5 +93,17 @@ export function createCredentialsRepo(db: Kysely<AuthDb>) {
         .executeTakeFirst()
       return Number(r.numDeletedRows) > 0
     },
+  }
+}
+
+function credentialsOf(row: {
+  security_profile: number
+  password_hash: string | null
+  pending_password_hash: string | null
+}): StationCredentials {
+  return {
+    securityProfile: row.security_profile as SecurityProfile,
+    passwordHash: row.password_hash,
+    pendingPasswordHash: row.pending_password_hash,
   }
 }

@@ -8,41 +8,59 @@ import {
 import type { Logger } from '@csms/telemetry'
 import type { NatsConnection, Subscription } from '@nats-io/nats-core'
 import { admit } from '../domain/admission.js'
-import { hashPassword, verifyPassword } from '../domain/password-hash.js'
-import type { createVerifiedCache } from '../domain/verified-cache.js'
+import { createBatchLoader } from '../domain/batch-loader.js'
+import { createPasswordVerifier } from '../domain/password-verifier.js'
+import type { VerifiedCache } from '../domain/verified-cache.js'
 import type { CredentialsRepo } from '../repo/credentials-repo.js'
 import type { PasswordRotation } from '../station/password-rotation.js'
 
 type Deps = {
   nc: NatsConnection
   repo: CredentialsRepo
-  cache: ReturnType<typeof createVerifiedCache>
+  cache: VerifiedCache
   rotation: PasswordRotation
   allowUnknownStations: boolean
   logger: Logger
+  admission?: {
+    batchSize?: number
+    queries?: number
+    maxWaitMs?: number
+    hashConcurrency?: number
+  }
 }
 
-/** Station credentials: the gateway asks on every upgrade, the API registers and rotates. */
+/**
+ * Station credentials: the gateway asks on every upgrade that its cache cannot answer, the API
+ * registers and rotates. Admissions are cheap by construction: the credential lookups of
+ * concurrent admissions leave as one query, stations without a password (profile 0/3, or
+ * unknown stations where they are allowed) cost that lookup only, and a password is checked
+ * with scrypt once per station, password and stored hash within the cache lifetime.
+ */
 export function serveCredentialsRpc(deps: Deps): Subscription[] {
   const opts = { queue: 'auth', logger: deps.logger }
-  const verify = async (stationId: string, password: string, hash: string) => {
-    if (deps.cache.has(stationId, password, hash)) return true
-    const ok = await verifyPassword(password, hash)
-    if (ok) deps.cache.add(stationId, password, hash)
-    return ok
-  }
+  const a = deps.admission ?? {}
+  const lookups = createBatchLoader((ids) => deps.repo.findMany(ids), {
+    maxBatch: a.batchSize ?? 1_000,
+    maxConcurrent: a.queries ?? 2,
+    ...(a.maxWaitMs === undefined ? {} : { maxWaitMs: a.maxWaitMs }),
+  })
+  const passwords = createPasswordVerifier({
+    cache: deps.cache,
+    concurrency: a.hashConcurrency ?? 2,
+    ...(a.maxWaitMs === undefined ? {} : { maxWaitMs: a.maxWaitMs }),
+  })
   return [
     serveRpc(
       deps.nc,
       authenticateStationRpc,
       async (req) => {
-        const credentials = await deps.repo.find(req.stationId)
+        const credentials = await lookups.load(req.stationId)
         const { usedPendingPassword, ...decision } = await admit({
           credentials,
           presentedProfile: req.presentedProfile,
           password: req.password,
           allowUnknownStations: deps.allowUnknownStations,
-          verify: (password, hash) => verify(req.stationId, password, hash),
+          verify: (password, hash) => passwords.verify(req.stationId, password, hash),
         })
         if (usedPendingPassword && credentials?.pendingPasswordHash) {
           // Logging in with the new password is the station's confirmation of a rotation.
@@ -69,7 +87,7 @@ export function serveCredentialsRpc(deps: Deps): Subscription[] {
       deps.nc,
       upsertStationCredentialsRpc,
       async (req) => {
-        const passwordHash = req.password === undefined ? undefined : await hashPassword(req.password)
+        const passwordHash = req.password === undefined ? undefined : await passwords.hash(req.password)
         deps.cache.forget(req.stationId)
         const stored = await deps.repo.upsert(req.stationId, {
           ...(req.securityProfile === undefined ? {} : { securityProfile: req.securityProfile }),

@@ -1,10 +1,10 @@
 import type { HttpRequest, HttpResponse, us_socket_context_t } from 'uWebSockets.js'
 import { randomUUID } from 'node:crypto'
-import type { AuthenticateStationResponse } from '@csms/bus'
+import { type AuthenticateStationResponse, isAppError } from '@csms/bus'
 import type { Logger } from '@csms/telemetry'
 import type { GatewayMetrics } from '../gateway-metrics.js'
 import type { StationData } from '../server/station-socket.js'
-import type { Admission, AdmissionRequest } from './admission.js'
+import { type Admission, AdmissionBusyError, type AdmissionRequest } from './admission.js'
 import { parseBasicAuth } from './basic-auth.js'
 import { identify } from './client-identity.js'
 import type { FailureLimiter } from './failure-limiter.js'
@@ -142,14 +142,57 @@ export function createUpgradeHandler(d: UpgradeDeps) {
       .admit(request)
       .then(finish)
       .catch((error: unknown) => {
-        d.logger.error({ err: error, stationId }, 'admission failed')
-        if (!aborted)
-          fail(503, 'CSMS cannot check credentials right now, retry later', 'auth_unavailable', {
-            'retry-after': '10',
-          })
+        const why = admissionFailure(error, d.admission.timeoutMs)
+        // Expected under overload (and logged below as a refusal); anything else is a bug.
+        if (why.label === 'auth_error') d.logger.error({ err: error, stationId }, 'admission failed')
+        if (aborted) return
+        fail(503, why.reason, why.label, { 'retry-after': String(retryAfterS(why.retryAfterS)) })
       })
       .finally(() => {
         pending--
       })
   }
+}
+
+type AdmissionFailure = {
+  label: 'admission_busy' | 'auth_timeout' | 'auth_unavailable' | 'auth_error'
+  reason: string
+  /** Base of the Retry-After the station gets; spread by `retryAfterS`. */
+  retryAfterS: number
+}
+
+/** Why an admission got no answer, as the 503 says it (the `reason` label of the refusal metric). */
+export function admissionFailure(error: unknown, timeoutMs: number): AdmissionFailure {
+  const prefix = 'CSMS cannot check credentials right now'
+  if (error instanceof AdmissionBusyError) {
+    return {
+      label: 'admission_busy',
+      reason: `${prefix}: this gateway is already waiting on ${error.limit} admissions; retry shortly`,
+      retryAfterS: 2,
+    }
+  }
+  const code = isAppError(error) ? error.code : undefined
+  if (code === 'timeout') {
+    return {
+      label: 'auth_timeout',
+      reason: `${prefix}: the auth service did not answer within ${timeoutMs} ms; retry later`,
+      retryAfterS: 5,
+    }
+  }
+  if (code === 'unavailable') {
+    return {
+      label: 'auth_unavailable',
+      reason: `${prefix}: no auth service is answering; retry later`,
+      retryAfterS: 10,
+    }
+  }
+  return { label: 'auth_error', reason: `${prefix}: the auth service failed; retry later`, retryAfterS: 10 }
+}
+
+/**
+ * Between `base` and twice `base` seconds: stations refused together in a storm that honour
+ * Retry-After as given must not all come back in the same second.
+ */
+export function retryAfterS(base: number, random = Math.random()): number {
+  return base + Math.floor(random * (base + 1))
 }
