@@ -25,15 +25,25 @@ export function inflightOf(nc: NatsConnection): InflightTracker {
 
 function createTracker(): InflightTracker {
   const subs = new Set<Subscription>()
-  const pending = new Set<Promise<unknown>>()
+  // A count, not a set of promises: `work` runs once per message, and one reaction per promise
+  // is all it needs.
+  let pending = 0
+  let idle: Array<() => void> = []
+  const done = () => {
+    if (--pending > 0) return
+    const waiters = idle
+    idle = []
+    for (const resolve of waiters) resolve()
+  }
+  const settled = () => (pending === 0 ? Promise.resolve() : new Promise<void>((r) => idle.push(r)))
   return {
     subscription(sub) {
       subs.add(sub)
       return sub
     },
     work(promise) {
-      pending.add(promise)
-      void promise.finally(() => pending.delete(promise)).catch(() => {})
+      pending++
+      void promise.then(done, done)
       return promise
     },
     async quiesce(timeoutMs) {
@@ -44,7 +54,7 @@ function createTracker(): InflightTracker {
       const settle = (async () => {
         await Promise.all([...subs].map((s) => s.drain().catch(() => {})))
         subs.clear()
-        while (pending.size > 0) await Promise.allSettled([...pending])
+        await settled()
       })()
       await Promise.race([settle, deadline])
       clearTimeout(timer)

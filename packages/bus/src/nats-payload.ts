@@ -39,7 +39,8 @@ export function readOcppReply(msg: Msg): OcppReply {
   return { ok: true, payload: decodeJson(msg.data) }
 }
 
-export function replyOcpp(msg: Msg, reply: OcppReply): void {
+/** `msg`: the request, or anything that answers its reply subject. */
+export function replyOcpp(msg: Pick<Msg, 'respond'>, reply: OcppReply): void {
   if (reply.ok) msg.respond(encodeJson(reply.payload))
   else msg.respond(encodeJson(reply.details ?? {}), { headers: errorHeaders(reply.code, reply.description) })
 }

@@ -1,4 +1,5 @@
 import type { ActionOf, OcppVersion, RequestOf, ResponseOf } from '@csms/ocpp'
+import type { Context } from '@opentelemetry/api'
 
 export type OcppHandlerContext<V extends OcppVersion, A extends ActionOf<V>> = {
   stationId: string
@@ -6,6 +7,12 @@ export type OcppHandlerContext<V extends OcppVersion, A extends ActionOf<V>> = {
   /** The station's OCPP message id (unique per connection only, never global). */
   messageId: string
   payload: RequestOf<V, A>
+  /**
+   * The context of the runner's span for this CALL (continuing the gateway's trace). It is not
+   * "active": pass it on (`callStation`/`callRpc` option `trace`, `injectTrace`, a child span's
+   * parent) to keep the trace going.
+   */
+  trace: Context
 }
 
 /** A station-initiated action's domain logic; the runner does the rest. */
@@ -34,5 +41,6 @@ export type AnyOcppHandler = {
     version: OcppVersion
     messageId: string
     payload: never
+    trace: Context
   }): Promise<unknown>
 }

@@ -1,6 +1,6 @@
 import { validateRequest, validateResponse } from '@csms/ocpp'
-import { type Logger, METRIC, type Metrics, withSpan } from '@csms/telemetry'
-import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core'
+import { endSpan, type HeaderCarrier, type Logger, METRIC, type Metrics, openSpan } from '@csms/telemetry'
+import type { Msg, MsgHdrs, NatsConnection, Subscription } from '@nats-io/nats-core'
 import { isAppError } from './app-error.js'
 import { HEADER } from './headers.js'
 import { inflightOf } from './inflight.js'
@@ -18,10 +18,16 @@ export type OcppRunnerOptions = {
   metrics?: Metrics
 }
 
+type Outcome = 'ok' | 'invalid' | 'error'
+
 /**
  * Subscribes every handler to `ocpp.in.<ver>.<Action>.*` and does what all services share:
  * parse, validate the payload at this service's edge, trace, call the handler, check the
  * response against the official schema, reply, and map errors to OCPP-J codes.
+ *
+ * The span continues the gateway's trace (`traceparent`) and reaches the handler as an
+ * explicit context (`ctx.trace`), never as the "active" one: activating a context switches on
+ * AsyncLocalStorage, whose promise hooks tax every promise of the process.
  */
 export function runOcppHandlers(opts: OcppRunnerOptions): Subscription[] {
   const duration = opts.metrics?.histogram(
@@ -30,56 +36,66 @@ export function runOcppHandlers(opts: OcppRunnerOptions): Subscription[] {
     ['action', 'outcome'],
   )
   const inflight = inflightOf(opts.nc)
-  return opts.handlers.map((handler) =>
-    inflight.subscription(
+  return opts.handlers.map((handler) => {
+    // Label objects made once per handler, not per message.
+    const labels = {
+      ok: { action: handler.action, outcome: 'ok' },
+      invalid: { action: handler.action, outcome: 'invalid' },
+      error: { action: handler.action, outcome: 'error' },
+    } as const
+    const observe = (outcome: Outcome, started: number) =>
+      duration?.observe(labels[outcome], (performance.now() - started) / 1000)
+    return inflight.subscription(
       opts.nc.subscribe(ocppInPattern(handler.version, handler.action), {
         queue: opts.queue,
         callback: (err, msg) => {
           if (err) return
           const started = performance.now()
-          void inflight
-            .work(answer(handler, msg))
-            .then((outcome) =>
-              duration?.observe({ action: handler.action, outcome }, (performance.now() - started) / 1000),
-            )
+          const call = readCall(handler, msg)
+          if (!call.ok) {
+            observe('invalid', started)
+            return
+          }
+          void inflight.work(answer(handler, call)).then((outcome) => observe(outcome, started))
         },
       }),
-    ),
-  )
+    )
+  })
 
-  async function answer(handler: AnyOcppHandler, msg: Msg): Promise<string> {
-    const token = msg.subject.slice(msg.subject.lastIndexOf('.') + 1)
-    const stationId = decodeStationId(token)
-    const messageId = msg.headers?.get(HEADER.messageId) ?? ''
-    let payload: unknown
-    try {
-      payload = decodeJson(msg.data)
-    } catch {
-      replyOcpp(msg, { ok: false, code: 'FormatViolation', description: 'payload is not JSON', details: {} })
-      return 'invalid'
+  // Takes the decoded CALL, not the message: a message's payload is a view of the socket's read
+  // buffer, which every CALL waiting for its database flush would otherwise keep alive.
+  async function answer(handler: AnyOcppHandler, call: ValidCall): Promise<Outcome> {
+    const { reply, stationId, messageId, payload } = call
+    const respond: Responder = {
+      respond(data, o) {
+        if (!reply) return false
+        opts.nc.publish(reply, data, o)
+        return true
+      },
     }
-    const checked = validateRequest(handler.version, handler.action, payload)
-    if (!checked.ok) {
-      replyOcpp(msg, { ok: false, ...checked.error })
-      return 'invalid'
-    }
-    const carrier = { get: (k: string) => msg.headers?.get(k) || undefined, set: () => {} }
-    const attributes = {
+    const { span, context } = openSpan(`ocpp ${handler.action}`, call.trace, {
       'ocpp.action': handler.action,
       'ocpp.station_id': stationId,
       'ocpp.version': handler.version,
-    }
+    })
+    let spanOpen = true
     try {
-      const response = await withSpan(`ocpp ${handler.action}`, carrier, attributes, () =>
-        handler.handle({ stationId, version: handler.version, messageId, payload: checked.value as never }),
-      )
+      const response = await handler.handle({
+        stationId,
+        version: handler.version,
+        messageId,
+        payload: payload as never,
+        trace: context,
+      })
+      spanOpen = false
+      endSpan(span)
       const valid = validateResponse(handler.version, handler.action, response)
       if (!valid.ok) {
         opts.logger.error(
           { action: handler.action, stationId, error: valid.error },
           'handler answered out of schema',
         )
-        replyOcpp(msg, {
+        replyOcpp(respond, {
           ok: false,
           code: 'InternalError',
           description: 'response failed schema',
@@ -87,12 +103,13 @@ export function runOcppHandlers(opts: OcppRunnerOptions): Subscription[] {
         })
         return 'error'
       }
-      replyOcpp(msg, { ok: true, payload: response })
+      replyOcpp(respond, { ok: true, payload: response })
       return 'ok'
     } catch (error) {
+      if (spanOpen) endSpan(span, error)
       const retryable = isAppError(error) && error.retryable
       opts.logger.error({ err: error, action: handler.action, stationId }, 'handler failed')
-      replyOcpp(msg, {
+      replyOcpp(respond, {
         ok: false,
         code: 'InternalError',
         description: retryable ? 'temporarily unavailable, retry later' : 'internal error',
@@ -100,5 +117,54 @@ export function runOcppHandlers(opts: OcppRunnerOptions): Subscription[] {
       })
       return 'error'
     }
+  }
+}
+
+type Responder = Pick<Msg, 'respond'>
+type ValidCall = {
+  ok: true
+  reply: string
+  stationId: string
+  messageId: string
+  payload: unknown
+  trace: HeaderCarrier | undefined
+}
+type Call = { ok: false } | ValidCall
+
+/** Decodes and validates a CALL; an invalid one is answered here with its CALLERROR. */
+function readCall(handler: AnyOcppHandler, msg: Msg): Call {
+  const token = msg.subject.slice(msg.subject.lastIndexOf('.') + 1)
+  const hdrs = msg.headers
+  let payload: unknown
+  try {
+    payload = decodeJson(msg.data)
+  } catch {
+    replyOcpp(msg, { ok: false, code: 'FormatViolation', description: 'payload is not JSON', details: {} })
+    return { ok: false }
+  }
+  const checked = validateRequest(handler.version, handler.action, payload)
+  if (!checked.ok) {
+    replyOcpp(msg, { ok: false, ...checked.error })
+    return { ok: false }
+  }
+  return {
+    ok: true,
+    reply: msg.reply ?? '',
+    stationId: decodeStationId(token),
+    messageId: hdrs?.get(HEADER.messageId) ?? '',
+    payload: checked.value,
+    trace: hdrs && traceOf(hdrs),
+  }
+}
+
+/** Reads trace headers off a NATS message; an empty value counts as absent. */
+function traceOf(h: MsgHdrs): HeaderCarrier | undefined {
+  const traceparent = h.get(HEADER.traceparent)
+  if (!traceparent) return undefined
+  const tracestate = h.get('tracestate')
+  return {
+    get: (k) =>
+      k === HEADER.traceparent ? traceparent : k === 'tracestate' ? tracestate || undefined : undefined,
+    set: () => {},
   }
 }

@@ -1,5 +1,7 @@
+import { injectTrace } from '@csms/telemetry'
 import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core'
-import { RequestError, TimeoutError } from '@nats-io/nats-core'
+import { headers, RequestError, TimeoutError } from '@nats-io/nats-core'
+import type { Context } from '@opentelemetry/api'
 import type { z } from 'zod'
 import { APP_ERROR_CODES, AppError, type AppErrorCode, isAppError } from './app-error.js'
 import { HEADER } from './headers.js'
@@ -28,11 +30,18 @@ export async function callRpc<Req extends z.ZodType, Res extends z.ZodType>(
   nc: NatsConnection,
   rpc: Rpc<Req, Res>,
   body: z.input<Req>,
-  opts: { timeoutMs?: number } = {},
+  opts: {
+    timeoutMs?: number
+    /** Continues this trace (an OCPP handler's `ctx.trace`) in the callee: sets `traceparent`. */
+    trace?: Context | undefined
+  } = {},
 ): Promise<z.output<Res>> {
   let msg: Msg
   try {
-    msg = await nc.request(rpc.subject, encodeJson(body), { timeout: opts.timeoutMs ?? 5_000 })
+    msg = await nc.request(rpc.subject, encodeJson(body), {
+      timeout: opts.timeoutMs ?? 5_000,
+      ...(opts.trace === undefined ? {} : { headers: traceHeaders(opts.trace) }),
+    })
   } catch (error) {
     if (error instanceof RequestError && error.isNoResponders()) {
       throw new AppError('unavailable', `no ${rpc.service} service answers ${rpc.subject}`, { cause: error })
@@ -50,6 +59,12 @@ export async function callRpc<Req extends z.ZodType, Res extends z.ZodType>(
     })
   }
   return rpc.response.parse(decodeJson(msg.data))
+}
+
+function traceHeaders(trace: Context) {
+  const h = headers()
+  injectTrace({ get: (k) => h.get(k) || undefined, set: (k, v) => h.set(k, v) }, trace)
+  return h
 }
 
 export type RpcLogger = { error(obj: object, msg: string): void }

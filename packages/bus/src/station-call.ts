@@ -1,6 +1,7 @@
 import { injectTrace } from '@csms/telemetry'
 import type { NatsConnection } from '@nats-io/nats-core'
 import { headers, RequestError, TimeoutError } from '@nats-io/nats-core'
+import type { Context } from '@opentelemetry/api'
 import { AppError } from './app-error.js'
 import { HEADER } from './headers.js'
 import { encodeJson, type OcppReply, readOcppReply } from './nats-payload.js'
@@ -12,6 +13,8 @@ export type StationCallOptions = {
   payload: unknown
   /** How long to wait for the station's answer, queueing in the gateway included. */
   timeoutMs?: number
+  /** The trace to continue (an OCPP handler's `ctx.trace`); the active context otherwise. */
+  trace?: Context | undefined
 }
 
 /**
@@ -24,7 +27,7 @@ export async function callStation(nc: NatsConnection, opts: StationCallOptions):
   const timeoutMs = opts.timeoutMs ?? 30_000
   h.set(HEADER.stationId, opts.stationId)
   h.set(HEADER.timeoutMs, String(timeoutMs))
-  injectTrace({ get: (k) => h.get(k) || undefined, set: (k, v) => h.set(k, v) })
+  injectTrace({ get: (k) => h.get(k) || undefined, set: (k, v) => h.set(k, v) }, opts.trace)
   try {
     const msg = await nc.request(ocppOutSubject(opts.stationId, opts.action), encodeJson(opts.payload), {
       timeout: timeoutMs,

@@ -28,18 +28,26 @@ describe('a stopping service', () => {
       opsHost: '127.0.0.1',
       opsPort: 0,
     })
-    serveRpc(runtime.nc, slowRpc, async ({ ms }) => {
-      await new Promise((r) => setTimeout(r, ms))
-      return { done: true as const }
-    })
-    const serving = runtime.serve()
-    await client.flush()
-    const inFlight = callRpc(client, slowRpc, { ms: 700 }, { timeoutMs: 5_000 })
-    await new Promise((r) => setTimeout(r, 100))
-    const stopped = runtime.stop()
-    assert.deepEqual(await inFlight, { done: true })
-    await stopped
-    await serving
-    await assert.rejects(callRpc(client, slowRpc, { ms: 1 }, { timeoutMs: 1_000 }), /no v2g service/)
+    // A failed assertion must still stop the runtime, or its handles keep the test file running.
+    try {
+      serveRpc(runtime.nc, slowRpc, async ({ ms }) => {
+        await new Promise((r) => setTimeout(r, ms))
+        return { done: true as const }
+      })
+      const serving = runtime.serve()
+      // Both connections' subscriptions reach the server before the request (on a loaded machine
+      // the service's SUB could otherwise arrive after it: "no responders").
+      await runtime.nc.flush()
+      await client.flush()
+      const inFlight = callRpc(client, slowRpc, { ms: 700 }, { timeoutMs: 5_000 })
+      await new Promise((r) => setTimeout(r, 100))
+      const stopped = runtime.stop()
+      assert.deepEqual(await inFlight, { done: true })
+      await stopped
+      await serving
+      await assert.rejects(callRpc(client, slowRpc, { ms: 1 }, { timeoutMs: 1_000 }), /no v2g service/)
+    } finally {
+      await runtime.stop()
+    }
   })
 })

@@ -1,5 +1,16 @@
+/** A span context passed along explicitly (never made active): see `openSpan`. */
+export type { Context as TraceContext } from '@opentelemetry/api'
 export { createLogger, type Logger } from './logger.js'
 export { METRIC, type MetricName } from './metric-names.js'
 export { createMetrics, LATENCY_BUCKETS, type Metrics } from './metrics.js'
 export { type OpsServer, type OpsServerOptions, startOpsServer } from './ops-server.js'
-export { type HeaderCarrier, initTracing, injectTrace, shutdownTracing, withSpan } from './tracing.js'
+export {
+  endSpan,
+  type HeaderCarrier,
+  initTracing,
+  injectTrace,
+  type OpenSpan,
+  openSpan,
+  shutdownTracing,
+  withSpan,
+} from './tracing.js'

@@ -4,11 +4,12 @@ import { join } from 'node:path'
 import { encodeJson, HEADER, ocppInSubject, readOcppReply, servicesReady } from '@csms/bus'
 import { createDb } from '@csms/db'
 import { freePort, type ProcessHandle, spawnProcess, startNats, startPostgres, waitFor } from '@csms/testkit'
-import { connect, headers, type NatsConnection } from '@nats-io/transport-node'
+import { connect, headers } from '@nats-io/transport-node'
 import { sql } from 'kysely'
 import { SCHEMA } from '../src/migrations/index.js'
 import { tenSampledValues } from '../test/support/builders.js'
 import { createCpuMeter } from './cpu-meter.js'
+import { type BenchRequester, createBenchRequester } from './requester.js'
 
 // `pnpm bench` (in services/transaction): TransactionEvent Updated with 10 sampled values per
 // message, sent as the gateway sends them (NATS requests on ocpp.in.v201.TransactionEvent.<id>)
@@ -36,6 +37,7 @@ async function main() {
   const pg = await startPostgres({ restartable: true })
   const processes: ProcessHandle[] = []
   const nc = await connect({ servers: nats.url })
+  const requester = createBenchRequester(nc)
   try {
     const common = { NATS_URL: nats.url, DATABASE_URL: pg.url, LOG_LEVEL: 'info' }
     const gatewayMain = join(root, 'services/gateway/dist/src/main.js')
@@ -87,7 +89,7 @@ async function main() {
       registerWh: 1_000_000 + i,
     }))
     // Every station starts its session first (not measured).
-    await runClosed(nc, stations, STATIONS, 500, () => true)
+    await runClosed(requester, stations, STATIONS, 500, () => true)
 
     const latencies: number[] = []
     let ok = 0
@@ -109,8 +111,9 @@ async function main() {
     const started = performance.now()
     const cpu = createCpuMeter({ transaction: [service.pid], nats: nats.pid, postgres: pg.pid })
     setTimeout(() => cpu.start(), WARMUP_S * 1000)
-    if (RATE > 0) deferred = await runOpen(nc, stations, RATE, end, record)
-    else await runClosed(nc, stations, Number.POSITIVE_INFINITY, WINDOW, () => Date.now() < end, record)
+    if (RATE > 0) deferred = await runOpen(requester, stations, RATE, end, record)
+    else
+      await runClosed(requester, stations, Number.POSITIVE_INFINITY, WINDOW, () => Date.now() < end, record)
     const elapsedS = (performance.now() - started) / 1000 - WARMUP_S
     const cpuSeconds = cpu.stop()
 
@@ -158,6 +161,7 @@ async function main() {
     console.log(JSON.stringify(result, null, 2))
     if (result.sampledValuesStored !== result.sampledValuesExpected) process.exitCode = 1
   } finally {
+    requester.close()
     await nc.close()
     for (const p of processes.reverse()) await p.stop('SIGTERM', 15_000)
     await pg.stop()
@@ -170,7 +174,9 @@ function round(n: number): number {
 }
 
 let messageId = 0
-async function send(nc: NatsConnection, s: Station): Promise<boolean> {
+// The gateway's span id for each CALL is random; a counter makes a valid, distinct one cheaply.
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736'
+async function send(requester: BenchRequester, s: Station): Promise<boolean> {
   const seqNo = s.seqNo
   const timestamp = new Date().toISOString()
   s.registerWh += 30
@@ -186,22 +192,22 @@ async function send(nc: NatsConnection, s: Station): Promise<boolean> {
   const h = headers()
   h.set(HEADER.messageId, String(++messageId))
   h.set(HEADER.stationId, s.id)
-  try {
-    const msg = await nc.request(ocppInSubject('v201', 'TransactionEvent', s.id), encodeJson(payload), {
-      timeout: 30_000,
-      headers: h,
-    })
-    const ok = readOcppReply(msg).ok
-    if (ok) s.seqNo++
-    return ok
-  } catch {
-    return false
-  }
+  h.set(HEADER.protocol, 'ocpp2.0.1')
+  h.set(HEADER.traceparent, `00-${TRACE_ID}-${messageId.toString(16).padStart(16, '0')}-01`)
+  const msg = await requester.request(
+    ocppInSubject('v201', 'TransactionEvent', s.id),
+    encodeJson(payload),
+    30_000,
+    h,
+  )
+  const ok = msg !== null && readOcppReply(msg).ok
+  if (ok) s.seqNo++
+  return ok
 }
 
 /** Up to `window` requests in flight, round robin over the stations, until `more()` says stop. */
 async function runClosed(
-  nc: NatsConnection,
+  requester: BenchRequester,
   stations: Station[],
   limit: number,
   window: number,
@@ -217,7 +223,7 @@ async function runClosed(
       issued++
       s.busy = true
       const t = performance.now()
-      const ok = await send(nc, s)
+      const ok = await send(requester, s)
       s.busy = false
       record?.(performance.now() - t, ok)
     }
@@ -227,7 +233,7 @@ async function runClosed(
 
 /** `rate` messages per second on a clock, skipping a station whose previous CALL is unanswered. */
 async function runOpen(
-  nc: NatsConnection,
+  requester: BenchRequester,
   stations: Station[],
   rate: number,
   end: number,
@@ -249,7 +255,7 @@ async function runOpen(
       }
       s.busy = true
       const t = performance.now()
-      const p = send(nc, s).then((ok) => {
+      const p = send(requester, s).then((ok) => {
         s.busy = false
         record(performance.now() - t, ok)
         inflight.delete(p)

@@ -1,5 +1,5 @@
 import { authorizeIdTokenRpc, callRpc, type IdTokenInfo, isAppError } from '@csms/bus'
-import type { Logger } from '@csms/telemetry'
+import type { Logger, TraceContext } from '@csms/telemetry'
 import type { NatsConnection } from '@nats-io/transport-node'
 
 // A TransactionEventResponse must carry idTokenInfo whenever the request carried an idToken
@@ -17,12 +17,15 @@ export type OfflineAuthPolicy = (typeof OFFLINE_AUTH_POLICIES)[number]
 export type Authorization = { info: IdTokenInfo; source: 'auth' | 'fallback' }
 
 export type IdTokenAuthorizer = {
-  authorize(req: {
-    idToken: string
-    type: string
-    stationId: string
-    evseId?: number
-  }): Promise<Authorization>
+  authorize(
+    req: {
+      idToken: string
+      type: string
+      stationId: string
+      evseId?: number
+    },
+    trace?: TraceContext,
+  ): Promise<Authorization>
 }
 
 export function fallbackInfo(policy: OfflineAuthPolicy): IdTokenInfo {
@@ -36,9 +39,9 @@ export function createIdTokenAuthorizer(deps: {
   logger: Logger
 }): IdTokenAuthorizer {
   return {
-    async authorize(req) {
+    async authorize(req, trace) {
       try {
-        const info = await callRpc(deps.nc, authorizeIdTokenRpc, req, { timeoutMs: deps.timeoutMs })
+        const info = await callRpc(deps.nc, authorizeIdTokenRpc, req, { timeoutMs: deps.timeoutMs, trace })
         return { info, source: 'auth' }
       } catch (error) {
         if (isAppError(error) && error.code === 'not_found')

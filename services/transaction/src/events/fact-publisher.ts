@@ -27,6 +27,11 @@ export function createFactPublisher(nc: NatsConnection, opts: { timeoutMs: numbe
         w.reject(new AppError('unavailable', 'no JetStream stream stores this subject'))
         return
       }
+      // A PubAck is parsed only when it is a refusal: thousands a second are plain successes.
+      if (!mentionsError(msg.data)) {
+        w.resolve()
+        return
+      }
       const ack = decodeJson(msg.data) as { error?: { description?: string } } | undefined
       if (ack?.error)
         w.reject(new AppError('unavailable', `JetStream refused the fact: ${ack.error.description}`))
@@ -65,4 +70,11 @@ export function createFactPublisher(nc: NatsConnection, opts: { timeoutMs: numbe
       waiting.clear()
     },
   }
+}
+
+const ERROR_KEY = Buffer.from('"error"')
+
+/** Whether a JetStream reply may carry `error` (a byte search: no string, no parse). */
+export function mentionsError(data: Uint8Array): boolean {
+  return Buffer.from(data.buffer, data.byteOffset, data.length).includes(ERROR_KEY)
 }

@@ -12,17 +12,20 @@ export function createLegacyTransactionHandlers(deps: SessionDeps) {
   const start = defineHandler({
     version: 'v16',
     action: 'StartTransaction',
-    async handle({ stationId, payload }) {
+    async handle({ stationId, payload, trace }) {
       const facts = fromStartTransaction16(payload)
       const key = `${payload.connectorId}|${facts.at}|${payload.idTag.toLowerCase()}|${payload.meterStart}`
       const [transactionId, auth] = await Promise.all([
         deps.repo.allocateLegacyId(stationId, key, facts.at),
-        deps.authorizer.authorize({
-          idToken: payload.idTag,
-          type: IDTAG16_TYPE,
-          stationId,
-          evseId: payload.connectorId,
-        }),
+        deps.authorizer.authorize(
+          {
+            idToken: payload.idTag,
+            type: IDTAG16_TYPE,
+            stationId,
+            evseId: payload.connectorId,
+          },
+          trace,
+        ),
       ])
       const session = await deps.sessions.apply({
         stationId,
@@ -41,7 +44,7 @@ export function createLegacyTransactionHandlers(deps: SessionDeps) {
   const stop = defineHandler({
     version: 'v16',
     action: 'StopTransaction',
-    async handle({ stationId, payload }) {
+    async handle({ stationId, payload, trace }) {
       const facts = fromStopTransaction16(payload)
       const known = String(payload.transactionId)
       // A stop for an id this CSMS never gave (another CSMS, a reset station) is still kept, apart.
@@ -51,7 +54,7 @@ export function createLegacyTransactionHandlers(deps: SessionDeps) {
       const auth =
         payload.idTag === undefined
           ? null
-          : await deps.authorizer.authorize({ idToken: payload.idTag, type: IDTAG16_TYPE, stationId })
+          : await deps.authorizer.authorize({ idToken: payload.idTag, type: IDTAG16_TYPE, stationId }, trace)
       const session = await deps.sessions.apply({
         stationId,
         transactionId,

@@ -25,15 +25,18 @@ export function createTransactionEventHandlers(deps: SessionDeps) {
     defineHandler({
       version,
       action: 'TransactionEvent',
-      async handle({ stationId, payload }) {
+      async handle({ stationId, payload, trace }) {
         const facts = fromTransactionEvent(payload)
         const auth = facts.idToken
-          ? await deps.authorizer.authorize({
-              idToken: facts.idToken.idToken,
-              type: facts.idToken.type,
-              stationId,
-              ...(facts.evseId === null ? {} : { evseId: facts.evseId }),
-            })
+          ? await deps.authorizer.authorize(
+              {
+                idToken: facts.idToken.idToken,
+                type: facts.idToken.type,
+                stationId,
+                ...(facts.evseId === null ? {} : { evseId: facts.evseId }),
+              },
+              trace,
+            )
           : null
         const session = await deps.sessions.apply({
           stationId,
@@ -42,7 +45,8 @@ export function createTransactionEventHandlers(deps: SessionDeps) {
           facts,
           auth,
         })
-        if (!session.duplicate && facts.eventType === 'Updated') deps.costUpdates.consider(stationId, session)
+        if (!session.duplicate && facts.eventType === 'Updated')
+          deps.costUpdates.consider(stationId, session, trace)
         if (facts.eventType === 'Ended') deps.costUpdates.forget(session.id)
         return {
           ...(auth === null ? {} : { idTokenInfo: version === 'v201' ? toV201Info(auth) : auth.info }),

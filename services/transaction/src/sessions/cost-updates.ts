@@ -1,5 +1,5 @@
 import { callStation } from '@csms/bus'
-import type { Logger } from '@csms/telemetry'
+import type { Logger, TraceContext } from '@csms/telemetry'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { TxWritten } from '../repo/event-writer.js'
 
@@ -9,7 +9,8 @@ import type { TxWritten } from '../repo/event-writer.js'
 // up its own meter values.
 
 export type CostUpdates = {
-  consider(stationId: string, session: TxWritten): void
+  /** `trace`: the station CALL's trace, which the CostUpdated continues. */
+  consider(stationId: string, session: TxWritten, trace?: TraceContext): void
   forget(sessionId: string): void
 }
 
@@ -22,7 +23,7 @@ export function createCostUpdates(deps: {
   const now = deps.now ?? Date.now
   const lastSent = new Map<string, number>()
   return {
-    consider(stationId, session) {
+    consider(stationId, session, trace) {
       const cost = session.doc.totalCost
       if (deps.intervalS === 0 || cost === null || session.doc.endedSeen) return
       const last = lastSent.get(session.id)
@@ -37,6 +38,7 @@ export function createCostUpdates(deps: {
           action: 'CostUpdated',
           payload: { totalCost: cost, transactionId },
           timeoutMs: 30_000,
+          trace,
         })
           .then((reply) => {
             if (!reply.ok)

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { trace } from '@opentelemetry/api'
+import {
+  endSpan,
+  type HeaderCarrier,
+  initTracing,
+  injectTrace,
+  openSpan,
+  shutdownTracing,
+} from './tracing.js'
+
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736'
+const SPAN_ID = '00f067aa0ba902b7'
+
+function carrier(headers: Record<string, string> = {}): HeaderCarrier & { headers: Record<string, string> } {
+  return {
+    headers,
+    get: (k) => headers[k],
+    set(k, v) {
+      headers[k] = v
+    },
+  }
+}
+
+describe('openSpan without an exporter', () => {
+  before(() => initTracing('telemetry-test', {}))
+  after(() => shutdownTracing())
+
+  it('continues the trace of the carrier with a span id of its own', () => {
+    const { span, context } = openSpan('x', carrier({ traceparent: `00-${TRACE_ID}-${SPAN_ID}-01` }), {})
+    const sc = span.spanContext()
+    assert.equal(sc.traceId, TRACE_ID)
+    assert.match(sc.spanId, /^[0-9a-f]{16}$/)
+    assert.notEqual(sc.spanId, SPAN_ID)
+    assert.equal(trace.getSpanContext(context)?.spanId, sc.spanId)
+    const out = carrier()
+    injectTrace(out, context)
+    assert.equal(out.headers.traceparent, `00-${TRACE_ID}-${sc.spanId}-01`)
+    endSpan(span)
+  })
+
+  it('keeps an unsampled parent unsampled and its tracestate', () => {
+    const { context } = openSpan(
+      'x',
+      carrier({ traceparent: `00-${TRACE_ID}-${SPAN_ID}-00`, tracestate: 'vendor=a' }),
+      {},
+    )
+    const out = carrier()
+    injectTrace(out, context)
+    assert.match(out.headers.traceparent ?? '', new RegExp(`^00-${TRACE_ID}-[0-9a-f]{16}-00$`))
+    assert.equal(out.headers.tracestate, 'vendor=a')
+  })
+
+  it('starts a new sampled trace when the carrier has none', () => {
+    const a = openSpan('x', carrier(), {}).span.spanContext()
+    const b = openSpan('x', undefined, {}).span.spanContext()
+    assert.match(a.traceId, /^[0-9a-f]{32}$/)
+    assert.notEqual(a.traceId, b.traceId)
+    assert.equal(a.traceFlags, 1)
+  })
+
+  it('records nothing: the span is dropped anyway', () => {
+    const { span } = openSpan('x', carrier(), {})
+    assert.equal(span.isRecording(), false)
+    endSpan(span, new Error('boom'))
+  })
+})
