@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every compiled test file (dist/**/*.test.js) of the workspace, or of the folders given,
+// Runs every compiled test file (dist/**/*.test.js) of the workspace, or of the folders or files given,
 // with node's test runner. Node 20 has no glob for --test, so the files are listed here.
 // Unless DATABASE_URL is set, one local PostgreSQL serves the whole run and every test file
 // creates its own database on it (starting a server per file would cost seconds each).
@@ -32,7 +32,10 @@ function findTests(dir, out) {
   return out
 }
 
-const files = workspaces.flatMap((w) => findTests(join(w, 'dist'), []))
+// A folder is a workspace (its dist/ is searched); a compiled test file is run as it is.
+const files = workspaces.flatMap((w) =>
+  w.endsWith('.test.js') && existsSync(w) ? [w] : findTests(join(w, 'dist'), []),
+)
 if (files.length === 0) {
   console.error('no test files found: run the build first (pnpm build)')
   process.exit(1)

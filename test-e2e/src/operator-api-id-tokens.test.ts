@@ -38,9 +38,6 @@ describe('operator API: ID tokens, local lists, free vend, password rotation', (
     () => ({
       CSMS_API_COMMAND_TIMEOUT_MS: '2000',
       CSMS_AUTH_STATION_CALL_TIMEOUT_MS: '2000',
-      // The gateway reuses an accepted (station, password) for CSMS_GATEWAY_AUTH_CACHE_MS (60 s by
-      // default), so a rotated-out password would still open a socket for that long.
-      CSMS_GATEWAY_AUTH_CACHE_MS: '0',
     }),
     (s) => ({ platform, reader, commander } = s),
   )

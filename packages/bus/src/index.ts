@@ -244,6 +244,7 @@ export { createServiceRuntime, type ServiceRuntime } from './service-runtime.js'
 export { callStation, type StationCallOptions, toStationCallError } from './station-call.js'
 export { decodeStationId, encodeStationId } from './station-token.js'
 export {
+  credentialsChangedSubject,
   EVENTS_STREAM,
   EVENTS_SUBJECTS,
   eventSubject,

@@ -28,6 +28,15 @@ export function kickSubject(stationId: string): string {
   return `gw.kick.${encodeStationId(stationId)}`
 }
 
+/**
+ * Published by the auth service (core NATS, after the database commit) when a station's
+ * credentials, required security profile or registration change or are removed: every gateway
+ * pod drops the admissions it cached for that station. Pods subscribe to `gw.credentials.*`.
+ */
+export function credentialsChangedSubject(stationId: string): string {
+  return `gw.credentials.${encodeStationId(stationId)}`
+}
+
 /** Liveness beacons of gateway pods: stations of a silent pod are offline. */
 export const GATEWAY_HEARTBEAT_SUBJECT = 'gw.heartbeat'
 

@@ -9,6 +9,7 @@ import type { GatewayConfig } from './config.js'
 import { createGatewayMetrics } from './gateway-metrics.js'
 import { type GatewayServer, startGatewayServer } from './server/gateway-server.js'
 import { createAdmission } from './upgrade/admission.js'
+import { followCredentialNotices } from './upgrade/credential-notices.js'
 import { createFailureLimiter } from './upgrade/failure-limiter.js'
 
 export type Gateway = { runtime: ServiceRuntime; server: GatewayServer; gatewayId: string }
@@ -22,6 +23,16 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
     opsPort: config.CSMS_OPS_PORT,
   })
   const gatewayId = config.CSMS_GATEWAY_ID ?? `${hostname()}-${process.pid}`
+  const admission = createAdmission(
+    runtime.nc,
+    config.CSMS_GATEWAY_AUTH_CACHE_MS,
+    config.CSMS_GATEWAY_AUTH_TIMEOUT_MS,
+    { maxInFlight: config.CSMS_GATEWAY_ADMISSION_MAX_IN_FLIGHT },
+  )
+  // Heard before the first upgrade: a rotated password or a deleted station loses its cached
+  // admission on every pod at once (and the whole cache goes when NATS reconnects).
+  const stopNotices = followCredentialNotices(runtime.nc, admission, runtime.logger)
+  await runtime.nc.flush()
   const server = await startGatewayServer({
     config,
     gatewayId,
@@ -29,12 +40,7 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
     js: runtime.js,
     logger: runtime.logger,
     metrics: createGatewayMetrics(runtime.metrics),
-    admission: createAdmission(
-      runtime.nc,
-      config.CSMS_GATEWAY_AUTH_CACHE_MS,
-      config.CSMS_GATEWAY_AUTH_TIMEOUT_MS,
-      { maxInFlight: config.CSMS_GATEWAY_ADMISSION_MAX_IN_FLIGHT },
-    ),
+    admission,
     stationLimiter: createFailureLimiter(config.CSMS_GATEWAY_MAX_FAILED_AUTH_PER_MIN),
     addressLimiter: createFailureLimiter(config.CSMS_GATEWAY_MAX_FAILED_AUTH_PER_ADDRESS_PER_MIN),
   })
@@ -57,6 +63,7 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
   runtime.stop = async () => {
     await server.drain(config.CSMS_GATEWAY_DRAIN_TIMEOUT_MS)
     clearInterval(beacon)
+    stopNotices()
     await stop()
   }
   runtime.logger.info({ gatewayId, port: server.port }, 'gateway listening')

@@ -5,8 +5,32 @@ import type { AuthDb } from './tables.js'
 
 export type CredentialsRepo = ReturnType<typeof createCredentialsRepo>
 
+/** What changed in a station's credentials (for logs; every change means the same to a cache). */
+export type CredentialsChange =
+  | 'upserted'
+  | 'rotation_started'
+  | 'rotation_confirmed'
+  | 'rotation_dropped'
+  | 'removed'
+export type CredentialsListener = (stationId: string, change: CredentialsChange) => void
+
+/**
+ * Every write below is one statement in its own transaction, so when it resolves the change is
+ * committed: listeners (`onChange`) hear of it only then, and only when a row changed. The
+ * credentials RPC turns that into the notice that makes gateways forget cached admissions,
+ * whichever caller wrote (the RPC itself, the password rotation, an admission that confirms one).
+ */
 export function createCredentialsRepo(db: Kysely<AuthDb>) {
+  const listeners: CredentialsListener[] = []
+  const changed = (stationId: string, change: CredentialsChange) => {
+    for (const listener of listeners) listener(stationId, change)
+  }
   return {
+    /** Hears every committed change of a station's credentials (see above). */
+    onChange(listener: CredentialsListener): void {
+      listeners.push(listener)
+    },
+
     async find(stationId: string): Promise<StationCredentials | undefined> {
       const row = await db
         .selectFrom('station_credentials')
@@ -44,6 +68,7 @@ export function createCredentialsRepo(db: Kysely<AuthDb>) {
         .onConflict((oc) => oc.column('station_id').doUpdateSet(set))
         .returning(['security_profile', 'password_hash'])
         .executeTakeFirstOrThrow()
+      changed(stationId, 'upserted')
       return {
         securityProfile: row.security_profile as SecurityProfile,
         hasPassword: row.password_hash !== null,
@@ -57,7 +82,9 @@ export function createCredentialsRepo(db: Kysely<AuthDb>) {
         .set({ pending_password_hash: hash, pending_since: new Date(), updated_at: new Date() })
         .where('station_id', '=', stationId)
         .executeTakeFirst()
-      return Number(r.numUpdatedRows) > 0
+      const done = Number(r.numUpdatedRows) > 0
+      if (done) changed(stationId, 'rotation_started')
+      return done
     },
 
     /** The station confirmed: the pending password becomes the only one (if still the same rotation). */
@@ -73,17 +100,20 @@ export function createCredentialsRepo(db: Kysely<AuthDb>) {
         .where('station_id', '=', stationId)
         .where('pending_password_hash', '=', hash)
         .executeTakeFirst()
-      return Number(r.numUpdatedRows) > 0
+      const done = Number(r.numUpdatedRows) > 0
+      if (done) changed(stationId, 'rotation_confirmed')
+      return done
     },
 
     /** The station refused: the old password stays the only one. */
     async dropPending(stationId: string, hash: string): Promise<void> {
-      await db
+      const r = await db
         .updateTable('station_credentials')
         .set({ pending_password_hash: null, pending_since: null, updated_at: new Date() })
         .where('station_id', '=', stationId)
         .where('pending_password_hash', '=', hash)
-        .execute()
+        .executeTakeFirst()
+      if (Number(r.numUpdatedRows) > 0) changed(stationId, 'rotation_dropped')
     },
 
     async remove(stationId: string): Promise<boolean> {
@@ -91,7 +121,9 @@ export function createCredentialsRepo(db: Kysely<AuthDb>) {
         .deleteFrom('station_credentials')
         .where('station_id', '=', stationId)
         .executeTakeFirst()
-      return Number(r.numDeletedRows) > 0
+      const done = Number(r.numDeletedRows) > 0
+      if (done) changed(stationId, 'removed')
+      return done
     },
   }
 }

@@ -1,5 +1,6 @@
 import {
   authenticateStationRpc,
+  credentialsChangedSubject,
   deleteStationCredentialsRpc,
   rotateStationPasswordRpc,
   serveRpc,
@@ -35,9 +36,25 @@ type Deps = {
  * concurrent admissions leave as one query, stations without a password (profile 0/3, or
  * unknown stations where they are allowed) cost that lookup only, and a password is checked
  * with scrypt once per station, password and stored hash within the cache lifetime.
+ *
+ * Every committed change of a station's credentials, required profile or registration (an
+ * upsert, a deletion, each step of a password rotation, including the admission that confirms
+ * one) is announced on `gw.credentials.<station>` so that gateways forget the admissions they
+ * cached for it at once. The notice leaves before this service answers the request that made the
+ * change, on the same connection, so a gateway hears it before it could hear that answer.
+ * Core NATS delivers it at most once: a gateway that misses one (across a reconnect) relies on
+ * its cache expiry and on clearing its cache when it reconnects.
  */
 export function serveCredentialsRpc(deps: Deps): Subscription[] {
   const opts = { queue: 'auth', logger: deps.logger }
+  deps.repo.onChange((stationId, change) => {
+    try {
+      deps.nc.publish(credentialsChangedSubject(stationId), JSON.stringify({ stationId, change }))
+    } catch (err) {
+      // The change is committed; the gateways' cache expiry bounds what a lost notice costs.
+      deps.logger.error({ err, stationId, change, security: true }, 'credentials-changed notice not sent')
+    }
+  })
   const a = deps.admission ?? {}
   const lookups = createBatchLoader((ids) => deps.repo.findMany(ids), {
     maxBatch: a.batchSize ?? 1_000,
