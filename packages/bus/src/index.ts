@@ -227,7 +227,12 @@ export {
   TransactionViewSchema,
   upsertTariffRpc,
 } from './contracts/transaction.js'
-export { type ConsumerHandle, consumeEvents } from './durable-consumer.js'
+export {
+  type ConsumerHandle,
+  consumeEventBatches,
+  consumeEvents,
+  type EventBatchItem,
+} from './durable-consumer.js'
 export { type DomainEvent, ensureStreams, publishEvent, type StreamOptions } from './events.js'
 export { HEADER } from './headers.js'
 export { decodeJson, encodeJson, type OcppReply, readOcppReply, replyOcpp } from './nats-payload.js'

@@ -22,6 +22,7 @@ import { createCredentialsRepo } from './repo/credentials-repo.js'
 import { createIdTokenRepo } from './repo/id-token-repo.js'
 import { createLocalListRepo } from './repo/local-list-repo.js'
 import { createStationAuthRepo } from './repo/station-auth-repo.js'
+import { createStationConnectionsRepo } from './repo/station-connections-repo.js'
 import type { AuthDb } from './repo/tables.js'
 import { serveCertificateRpc } from './rpc/certificate-rpc.js'
 import { serveCredentialsRpc } from './rpc/credentials-rpc.js'
@@ -190,7 +191,7 @@ export async function startAuth(config: AuthConfig): Promise<ServiceRuntime> {
   const connections = await consumeStationConnections({
     js,
     jsm,
-    stations,
+    stations: createStationConnectionsRepo(db),
     sync,
     delayMs: config.CSMS_AUTH_RECONCILE_DELAY_MS,
     maxAgeMs: config.CSMS_AUTH_RECONCILE_MAX_EVENT_AGE_MS,

@@ -19,6 +19,7 @@ import { createDisplayMessageRepo } from './repo/display-message-repo.js'
 import { createJobRepo } from './repo/job-repo.js'
 import { createMonitoringRepo } from './repo/monitoring-repo.js'
 import { createStationRepo } from './repo/station-repo.js'
+import { createStationWrites } from './repo/station-writes.js'
 import type { DeviceManagementDb } from './repo/tables.js'
 import { serveCampaignRpc } from './rpc/campaign-rpc.js'
 import { serveDeviceModelRpc } from './rpc/device-model-rpc.js'
@@ -49,6 +50,14 @@ export async function startDeviceManagement(config: DeviceManagementConfig): Pro
   const clock = systemClock
   const publish = createFactPublisher(js)
   const stations = createStationRepo(db)
+  const writes = createStationWrites(db)
+  // Group commit for the per-connection writes: at most 2 of the pool's connections, so a storm
+  // leaves the rest to everything else; work the gateway gave up on is not written.
+  const commit = {
+    maxBatch: config.CSMS_WRITE_BATCH_MAX,
+    maxConcurrent: config.CSMS_WRITE_CONCURRENCY,
+    maxWaitMs: config.CSMS_CALL_MAX_WAIT_MS,
+  }
   const model = createDeviceModelRepo(db)
   const monitoring = createMonitoringRepo(db)
   const displays = createDisplayMessageRepo(db)
@@ -76,6 +85,8 @@ export async function startDeviceManagement(config: DeviceManagementConfig): Pro
     handlers: deviceManagementHandlers({
       nc,
       stations,
+      writes,
+      commit,
       model,
       monitoring,
       displays,
@@ -113,7 +124,7 @@ export async function startDeviceManagement(config: DeviceManagementConfig): Pro
   serveJobRpc({ nc, starter, repo: jobRepo, logger })
   serveCampaignRpc({ nc, campaigns, repo: campaignRepo, targets, logger })
 
-  const connections = await consumeConnectionEvents({ js, jsm, repo: stations, logger })
+  const connections = await consumeConnectionEvents({ js, jsm, writes, logger })
   // NATS is drained before the shutdown hooks run: a consumer caught mid-pull rejects its stop
   // with "closed connection", which must not keep the pool below from closing.
   runtime.onShutdown(() =>

@@ -18,6 +18,16 @@ export const DeviceManagementConfigSchema = z.object({
    * goodbye show offline within the beacon's TTL plus one sweep (15 s + 3.75 s by default).
    */
   CSMS_GATEWAY_TTL_MS: z.coerce.number().int().min(500).default(15_000),
+  /**
+   * A station CALL (BootNotification, StatusNotification, Heartbeat) that waited longer than
+   * this inside the service is dropped unanswered: the gateway (CSMS_GATEWAY_NATS_TIMEOUT_MS,
+   * 10 s) has given up on it or is about to. Keep it below the gateway's timeout.
+   */
+  CSMS_CALL_MAX_WAIT_MS: z.coerce.number().int().min(100).max(300_000).default(8_000),
+  /** Most stations in one grouped write (boots, statuses, heartbeats, connection facts). */
+  CSMS_WRITE_BATCH_MAX: z.coerce.number().int().min(1).max(5_000).default(500),
+  /** Grouped writes of one kind running at once (each holds one pool connection). */
+  CSMS_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(2),
   CSMS_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** How often each replica looks for campaign work (a station finishing also triggers a look). */
   CSMS_CAMPAIGN_TICK_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),

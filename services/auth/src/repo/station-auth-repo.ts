@@ -3,7 +3,10 @@ import type { AuthDb } from './tables.js'
 
 export type StationAuthRepo = ReturnType<typeof createStationAuthRepo>
 
-/** Per-station facts auth keeps: the free-vend policy and the protocol of the last connection. */
+/**
+ * Per-station facts auth keeps: the free-vend policy and the protocol of the last connection
+ * (written in batches by `station-connections-repo.ts`).
+ */
 export function createStationAuthRepo(db: Kysely<AuthDb>) {
   return {
     async acceptUnknown(stationId: string): Promise<boolean | null> {
@@ -21,23 +24,6 @@ export function createStationAuthRepo(db: Kysely<AuthDb>) {
         .insertInto('station_auth')
         .values({ station_id: stationId, ...set })
         .onConflict((oc) => oc.column('station_id').doUpdateSet(set))
-        .execute()
-    },
-
-    /** From the gateway's station.connected fact; an older fact never overwrites a newer one. */
-    async recordConnection(stationId: string, protocol: string, at: Date): Promise<void> {
-      const set = { protocol, connected_at: at, updated_at: new Date() }
-      await db
-        .insertInto('station_auth')
-        .values({ station_id: stationId, ...set })
-        .onConflict((oc) =>
-          oc
-            .column('station_id')
-            .doUpdateSet(set)
-            .where((eb) =>
-              eb.or([eb('station_auth.connected_at', 'is', null), eb('station_auth.connected_at', '<=', at)]),
-            ),
-        )
         .execute()
     },
 

@@ -1,12 +1,19 @@
 import { defineHandler } from '@csms/bus'
-import type { StationRepo } from '../repo/station-repo.js'
+import { createGroupCommit, type GroupCommitOptions } from '../domain/group-commit.js'
+import type { StationWrites } from '../repo/station-writes.js'
 import type { Clock } from './clock.js'
 
-/** Heartbeat: answer the CSMS time (UTC, with offset) and note the station is alive. */
-export function createHeartbeatHandlers(deps: { repo: StationRepo; clock: Clock }) {
+type Deps = { writes: Pick<StationWrites, 'touchMany'>; clock: Clock; commit: GroupCommitOptions }
+
+/** Heartbeat: answer the CSMS time (UTC, with offset) and note the station is alive (in groups). */
+export function createHeartbeatHandlers(deps: Deps) {
+  const commit = createGroupCommit<{ stationId: string; at: Date }, void>(async (touches) => {
+    await deps.writes.touchMany(touches)
+    return touches.map(() => undefined)
+  }, deps.commit)
   const answer = async (stationId: string) => {
     const now = deps.clock()
-    await deps.repo.touch(stationId, now)
+    await commit.submit({ stationId, at: now })
     return { currentTime: now.toISOString() }
   }
   return [

@@ -2,12 +2,14 @@ import type { AnyOcppHandler } from '@csms/bus'
 import type { Logger } from '@csms/telemetry'
 import type { NatsConnection } from '@nats-io/nats-core'
 import type { BootPolicy } from '../domain/boot-policy.js'
+import type { GroupCommitOptions } from '../domain/group-commit.js'
 import type { PublishFact } from '../events/device-facts.js'
 import type { JobTracker } from '../jobs/job-tracker.js'
 import type { DeviceModelRepo } from '../repo/device-model-repo.js'
 import type { DisplayMessageRepo } from '../repo/display-message-repo.js'
 import type { MonitoringRepo } from '../repo/monitoring-repo.js'
 import type { StationRepo } from '../repo/station-repo.js'
+import type { StationWrites } from '../repo/station-writes.js'
 import { createBootNotificationHandlers } from './boot-notification.js'
 import type { Clock } from './clock.js'
 import { createDataTransferHandlers } from './data-transfer.js'
@@ -26,6 +28,9 @@ import { createStatusNotificationHandlers } from './status-notification.js'
 export type HandlerDeps = {
   nc: NatsConnection
   stations: StationRepo
+  writes: StationWrites
+  /** How the per-connection writes (boot, status, heartbeat) are grouped and shed. */
+  commit: GroupCommitOptions
   model: DeviceModelRepo
   monitoring: MonitoringRepo
   displays: DisplayMessageRepo
@@ -41,13 +46,14 @@ export type HandlerDeps = {
 export function deviceManagementHandlers(d: HandlerDeps): AnyOcppHandler[] {
   return [
     ...createBootNotificationHandlers({
-      repo: d.stations,
+      writes: d.writes,
       policy: d.policy,
       clock: d.clock,
       logger: d.logger,
+      commit: d.commit,
     }),
-    ...createHeartbeatHandlers({ repo: d.stations, clock: d.clock }),
-    ...createStatusNotificationHandlers({ repo: d.stations, clock: d.clock }),
+    ...createHeartbeatHandlers({ writes: d.writes, clock: d.clock, commit: d.commit }),
+    ...createStatusNotificationHandlers({ writes: d.writes, clock: d.clock, commit: d.commit }),
     ...createNotifyReportHandlers(d),
     ...createNotifyMonitoringReportHandlers(d),
     ...createNotifyEventHandlers(d),

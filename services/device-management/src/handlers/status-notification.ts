@@ -1,21 +1,31 @@
 import { defineHandler } from '@csms/bus'
-import type { StationRepo } from '../repo/station-repo.js'
+import { createGroupCommit, type GroupCommitOptions } from '../domain/group-commit.js'
+import type { StationWrites, StatusWrite } from '../repo/station-writes.js'
 import type { Clock } from './clock.js'
 
-/** StatusNotification per EVSE and connector; an older status never overwrites a newer one. */
-export function createStatusNotificationHandlers(deps: { repo: StationRepo; clock: Clock }) {
+type Deps = { writes: Pick<StationWrites, 'recordStatuses'>; clock: Clock; commit: GroupCommitOptions }
+
+/**
+ * StatusNotification per EVSE and connector; an older status never overwrites a newer one.
+ * The burst after a boot (one per connector) is written in groups, each answered after commit.
+ */
+export function createStatusNotificationHandlers(deps: Deps) {
+  const commit = createGroupCommit<StatusWrite, void>(async (statuses) => {
+    await deps.writes.recordStatuses(statuses)
+    return statuses.map(() => undefined)
+  }, deps.commit)
   const modern = (version: 'v201' | 'v21') =>
     defineHandler({
       version,
       action: 'StatusNotification',
       async handle({ stationId, payload }) {
-        await deps.repo.recordStatus(
+        await commit.submit({
           stationId,
-          payload.evseId,
-          payload.connectorId,
-          payload.connectorStatus,
-          new Date(payload.timestamp),
-        )
+          evseId: payload.evseId,
+          connectorId: payload.connectorId,
+          status: payload.connectorStatus,
+          at: new Date(payload.timestamp),
+        })
         return {}
       },
     })
@@ -26,7 +36,13 @@ export function createStatusNotificationHandlers(deps: { repo: StationRepo; cloc
     async handle({ stationId, payload }) {
       const at = payload.timestamp ? new Date(payload.timestamp) : deps.clock()
       const evseId = payload.connectorId
-      await deps.repo.recordStatus(stationId, evseId, evseId === 0 ? 0 : 1, payload.status, at)
+      await commit.submit({
+        stationId,
+        evseId,
+        connectorId: evseId === 0 ? 0 : 1,
+        status: payload.status,
+        at,
+      })
       return {}
     },
   })

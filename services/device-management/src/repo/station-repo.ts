@@ -26,41 +26,6 @@ export type StationRepo = ReturnType<typeof createStationRepo>
 
 export function createStationRepo(db: Kysely<DeviceManagementDb>) {
   return {
-    async recordBoot(stationId: string, boot: BootInfo): Promise<void> {
-      const values = {
-        vendor: boot.vendor,
-        model: boot.model,
-        serial_number: boot.serialNumber,
-        firmware_version: boot.firmwareVersion,
-        boot_reason: boot.reason,
-        registration_status: boot.registrationStatus,
-        protocol: boot.protocol,
-        last_boot_at: boot.at,
-        last_seen_at: boot.at,
-        updated_at: boot.at,
-      }
-      await db
-        .insertInto('stations')
-        .values({ id: stationId, ...values })
-        .onConflict((oc) => oc.column('id').doUpdateSet(values))
-        .execute()
-    },
-
-    /** Whether the operator registered the station, and how they want its boots answered. */
-    async registrationOf(
-      stationId: string,
-    ): Promise<{ registered: boolean; policy: RegistrationStatus | null }> {
-      const row = await db
-        .selectFrom('stations')
-        .select(['registered', 'registration_policy'])
-        .where('id', '=', stationId)
-        .executeTakeFirst()
-      return {
-        registered: row?.registered ?? false,
-        policy: (row?.registration_policy as RegistrationStatus | null | undefined) ?? null,
-      }
-    },
-
     async setRegistrationPolicy(stationId: string, policy: RegistrationStatus | null): Promise<void> {
       await db
         .insertInto('stations')
@@ -82,67 +47,6 @@ export function createStationRepo(db: Kysely<DeviceManagementDb>) {
       if (selector.labels !== undefined)
         q = q.where(sql<boolean>`labels @> ${JSON.stringify(selector.labels)}::jsonb`)
       return (await q.execute()).map((r) => r.id)
-    },
-
-    async touch(stationId: string, at: Date): Promise<void> {
-      await db
-        .insertInto('stations')
-        .values({ id: stationId, last_seen_at: at })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ last_seen_at: at }))
-        .execute()
-    },
-
-    /** Applies a connector status unless a newer one is already stored (messages can cross). */
-    async recordStatus(stationId: string, evseId: number, connectorId: number, status: string, at: Date) {
-      await db
-        .insertInto('stations')
-        .values({ id: stationId, last_seen_at: new Date() })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ last_seen_at: new Date() }))
-        .execute()
-      await db
-        .insertInto('connector_status')
-        .values({ station_id: stationId, evse_id: evseId, connector_id: connectorId, status, status_at: at })
-        .onConflict((oc) =>
-          oc
-            .columns(['station_id', 'evse_id', 'connector_id'])
-            .doUpdateSet({ status, status_at: at, updated_at: new Date() })
-            .where('connector_status.status_at', '<=', at),
-        )
-        .execute()
-    },
-
-    async markConnected(fact: ConnectionFact): Promise<void> {
-      const values = {
-        connected: true,
-        connection_id: fact.connectionId,
-        gateway_id: fact.gatewayId,
-        protocol: fact.protocol ?? null,
-        connected_at: fact.at,
-        last_seen_at: fact.at,
-      }
-      // A late "connected" of an older socket must not override a newer connection.
-      await db
-        .insertInto('stations')
-        .values({ id: fact.stationId, ...values })
-        .onConflict((oc) =>
-          oc
-            .column('id')
-            .doUpdateSet(values)
-            .where((eb) =>
-              eb.or([eb('stations.connected_at', 'is', null), eb('stations.connected_at', '<=', fact.at)]),
-            ),
-        )
-        .execute()
-    },
-
-    /** Only the socket that is current may mark the station offline. */
-    async markDisconnected(fact: ConnectionFact): Promise<void> {
-      await db
-        .updateTable('stations')
-        .set({ connected: false, disconnected_at: fact.at })
-        .where('id', '=', fact.stationId)
-        .where('connection_id', '=', fact.connectionId)
-        .execute()
     },
 
     /** Stations held by a gateway pod that stopped beaconing are offline. */
