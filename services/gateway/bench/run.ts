@@ -112,6 +112,30 @@ async function idleMemoryAndLatency(natsUrl: string, target: 'gateway' | 'bare')
   }
 }
 
+/** The closed loop again on a fresh gateway with the message log off: what the log costs. */
+async function withoutMessageLog(natsUrl: string) {
+  const server = await startGatewayPod(natsUrl, 'gw-bench-nolog', { CSMS_GATEWAY_MESSAGE_LOG: 'false' })
+  const url = `ws://127.0.0.1:${server.port}/ocpp/`
+  const gen = await startGenerator()
+  try {
+    await connectAll([gen], { baseUrls: [url], prefix: 'n', count: 200, firstAddress: 9 })
+    await runLoad([gen], { type: 'closedLoop', stations: 100, durationMs: 3_000 })
+    const closed = await measured(server.pid, [gen], {
+      type: 'closedLoop',
+      stations: 100,
+      durationMs: t(15_000),
+    })
+    say(`### gateway with CSMS_GATEWAY_MESSAGE_LOG=false (load average ${loadAverage()})`)
+    say(
+      `- closed loop, 100 stations back to back, ${t(15_000) / 1000} s: ${load(closed.result)}; CPU ${closed.perCallUs.toFixed(1)} µs per CALL`,
+    )
+    return closed.perCallUs
+  } finally {
+    await stopGenerators([gen])
+    await server.stop()
+  }
+}
+
 async function fleet(natsUrl: string) {
   const pods = [
     await startGatewayPod(natsUrl, 'gw-fleet-1'),
@@ -172,6 +196,11 @@ try {
         `${(gateway.openPerCallUs / bare.openPerCallUs).toFixed(2)}× at a Heartbeat per station every 10 s`,
     )
   }
+  const noLog = only('nolog') ? await withoutMessageLog(nats.url) : undefined
+  if (noLog && bare)
+    say(
+      `- gateway without message log / bare uWS CPU per CALL: ${(noLog / bare.closedPerCallUs).toFixed(2)}× closed loop`,
+    )
   if (only('fleet')) await fleet(nats.url)
 } finally {
   await responder.stop()

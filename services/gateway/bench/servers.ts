@@ -55,7 +55,11 @@ function asServer(name: string, child: ChildProcess, port: number, opsPort?: num
 }
 
 /** A gateway pod as production runs it (message log on), quiet logs, on free ports. */
-export async function startGatewayPod(natsUrl: string, id: string): Promise<Server> {
+export async function startGatewayPod(
+  natsUrl: string,
+  id: string,
+  env: Record<string, string> = {},
+): Promise<Server> {
   const port = await freePort()
   const opsPort = await freePort()
   const child = startChild(id, 'bench/gateway-harness.js', {
@@ -66,6 +70,7 @@ export async function startGatewayPod(natsUrl: string, id: string): Promise<Serv
     CSMS_OPS_HOST: '127.0.0.1',
     CSMS_OPS_PORT: String(opsPort),
     LOG_LEVEL: 'warn',
+    ...env,
   })
   await waitFor(async () => (await fetch(`http://127.0.0.1:${opsPort}/readyz`)).status === 200, {
     timeoutMs: 30_000,
