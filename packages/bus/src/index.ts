@@ -234,6 +234,7 @@ export {
   type EventBatchItem,
 } from './durable-consumer.js'
 export { type DomainEvent, ensureStreams, publishEvent, type StreamOptions } from './events.js'
+export { createGroupCommit, type GroupCommit, type GroupCommitOptions } from './group-commit.js'
 export { HEADER } from './headers.js'
 export { decodeJson, encodeJson, type OcppReply, readOcppReply, replyOcpp } from './nats-payload.js'
 export {

@@ -1,7 +1,7 @@
-import { AppError } from '@csms/bus'
+import { createGroupCommit } from '@csms/bus'
 
 export type BatchLoaderOptions = {
-  /** Most keys in one load (one `where key = any($1)` query). */
+  /** Most lookups in one load (one `where key = any($1)` query). */
   maxBatch: number
   /** Loads running at once; further keys wait and join the next batch. */
   maxConcurrent: number
@@ -15,86 +15,32 @@ export type BatchLoaderOptions = {
 
 export type BatchLoader<V> = {
   load(key: string): Promise<V | undefined>
-  /** Loads started and keys asked so far, for tests and metrics. */
+  /** Loads started, distinct keys loaded and lookups shed so far, for tests and metrics. */
   stats(): { loads: number; keys: number; shed: number }
 }
 
-type Waiter<V> = { resolve(v: V | undefined): void; reject(e: unknown): void; since: number }
-
 /**
- * Coalesces lookups by key into few queries. The first key after a quiet moment is loaded in the
- * next event-loop turn together with every key that arrived in the same turn (a burst of NATS
- * messages is parsed in one turn); while `maxConcurrent` loads run, new keys queue and leave
- * together as soon as one finishes. So under a reconnection storm the query count grows with
- * database round trips, not with stations, and a quiet system still answers in one round trip.
- * The same key asked twice before its batch leaves is loaded once.
+ * Coalesces lookups by key into few queries: the read side of the bus's group commit (same
+ * batching, bounded concurrency and shedding of stale work). Under a reconnection storm the
+ * query count grows with database round trips, not with stations, and a quiet system still
+ * answers in one round trip. The same key asked twice in one batch is loaded once.
  */
 export function createBatchLoader<V>(
   loadMany: (keys: string[]) => Promise<ReadonlyMap<string, V>>,
   o: BatchLoaderOptions,
 ): BatchLoader<V> {
-  const now = o.now ?? Date.now
-  const queue = new Map<string, Waiter<V>[]>()
-  let running = 0
-  let scheduled = false
-  let loads = 0
   let keys = 0
-  let shed = 0
-
-  const kick = () => {
-    if (scheduled || running >= o.maxConcurrent || queue.size === 0) return
-    scheduled = true
-    setImmediate(flush)
-  }
-
-  function flush(): void {
-    scheduled = false
-    if (running >= o.maxConcurrent || queue.size === 0) return
-    const batch = new Map<string, Waiter<V>[]>()
-    const cutoff = o.maxWaitMs === undefined ? Number.NEGATIVE_INFINITY : now() - o.maxWaitMs
-    for (const [key, waiters] of queue) {
-      if (batch.size >= o.maxBatch) break
-      queue.delete(key)
-      const fresh: Waiter<V>[] = []
-      for (const w of waiters) {
-        if (w.since >= cutoff) fresh.push(w)
-        else {
-          shed++
-          w.reject(new AppError('timeout', `waited over ${o.maxWaitMs} ms for a database lookup`))
-        }
-      }
-      if (fresh.length > 0) batch.set(key, fresh)
-    }
-    if (batch.size === 0) return kick()
-    running++
-    loads++
-    keys += batch.size
-    kick()
-    loadMany([...batch.keys()])
-      .then(
-        (found) => {
-          for (const [key, waiters] of batch) for (const w of waiters) w.resolve(found.get(key))
-        },
-        (error: unknown) => {
-          for (const waiters of batch.values()) for (const w of waiters) w.reject(error)
-        },
-      )
-      .finally(() => {
-        running--
-        kick()
-      })
-  }
-
+  const group = createGroupCommit<string, V | undefined>(async (asked) => {
+    const unique = [...new Set(asked)]
+    keys += unique.length
+    const found = await loadMany(unique)
+    return asked.map((key) => found.get(key))
+  }, o)
   return {
-    load(key) {
-      return new Promise<V | undefined>((resolve, reject) => {
-        const waiter = { resolve, reject, since: now() }
-        const list = queue.get(key)
-        if (list) list.push(waiter)
-        else queue.set(key, [waiter])
-        kick()
-      })
+    load: (key) => group.submit(key),
+    stats: () => {
+      const { writes, shed } = group.stats()
+      return { loads: writes, keys, shed }
     },
-    stats: () => ({ loads, keys, shed }),
   }
 }

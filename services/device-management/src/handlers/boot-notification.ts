@@ -1,7 +1,6 @@
-import { defineHandler } from '@csms/bus'
+import { createGroupCommit, defineHandler, type GroupCommitOptions } from '@csms/bus'
 import type { Logger } from '@csms/telemetry'
 import { type BootPolicy, decideBoot, type RegistrationStatus } from '../domain/boot-policy.js'
-import { createGroupCommit, type GroupCommitOptions } from '../domain/group-commit.js'
 import type { BootInfo } from '../repo/station-repo.js'
 import type { StationWrites } from '../repo/station-writes.js'
 import type { Clock } from './clock.js'

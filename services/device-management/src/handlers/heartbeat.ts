@@ -1,5 +1,4 @@
-import { defineHandler } from '@csms/bus'
-import { createGroupCommit, type GroupCommitOptions } from '../domain/group-commit.js'
+import { createGroupCommit, defineHandler, type GroupCommitOptions } from '@csms/bus'
 import type { StationWrites } from '../repo/station-writes.js'
 import type { Clock } from './clock.js'
 

@@ -1,4 +1,4 @@
-import { AppError } from '@csms/bus'
+import { AppError } from './app-error.js'
 
 export type GroupCommitOptions = {
   /** Most items in one write (one multi-row statement per table). */
@@ -59,7 +59,7 @@ export function createGroupCommit<T, R>(
       if (e.since >= cutoff) batch.push(e)
       else {
         shed++
-        e.reject(new AppError('timeout', `waited over ${o.maxWaitMs} ms for a database write`))
+        e.reject(new AppError('timeout', `waited over ${o.maxWaitMs} ms for its turn at the database`))
       }
     }
     queue = i === queue.length ? [] : queue.slice(i)

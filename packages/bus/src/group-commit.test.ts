@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { isAppError } from '@csms/bus'
+import { isAppError } from './app-error.js'
 import { createGroupCommit } from './group-commit.js'
 
 const tick = () => new Promise((r) => setImmediate(r))
