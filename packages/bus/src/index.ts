@@ -237,6 +237,7 @@ export { type DomainEvent, ensureStreams, publishEvent, type StreamOptions } fro
 export { createGroupCommit, type GroupCommit, type GroupCommitOptions } from './group-commit.js'
 export { HEADER } from './headers.js'
 export { decodeJson, encodeJson, type OcppReply, readOcppReply, replyOcpp } from './nats-payload.js'
+export { createNatsRequester, type NatsRequester, type RequestOutcome } from './nats-requester.js'
 export {
   type AnyOcppHandler,
   defineHandler,

@@ -1,7 +1,15 @@
 import { existsSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
-import { encodeJson, HEADER, ocppInSubject, readOcppReply, servicesReady } from '@csms/bus'
+import {
+  createNatsRequester,
+  encodeJson,
+  HEADER,
+  type NatsRequester,
+  ocppInSubject,
+  readOcppReply,
+  servicesReady,
+} from '@csms/bus'
 import { createDb } from '@csms/db'
 import { freePort, type ProcessHandle, spawnProcess, startNats, startPostgres, waitFor } from '@csms/testkit'
 import { connect, headers } from '@nats-io/transport-node'
@@ -9,7 +17,6 @@ import { sql } from 'kysely'
 import { SCHEMA } from '../src/migrations/index.js'
 import { tenSampledValues } from '../test/support/builders.js'
 import { createCpuMeter } from './cpu-meter.js'
-import { type BenchRequester, createBenchRequester } from './requester.js'
 
 // `pnpm bench` (in services/transaction): TransactionEvent Updated with 10 sampled values per
 // message, sent as the gateway sends them (NATS requests on ocpp.in.v201.TransactionEvent.<id>)
@@ -37,7 +44,7 @@ async function main() {
   const pg = await startPostgres({ restartable: true })
   const processes: ProcessHandle[] = []
   const nc = await connect({ servers: nats.url })
-  const requester = createBenchRequester(nc)
+  const requester = createNatsRequester(nc)
   try {
     const common = { NATS_URL: nats.url, DATABASE_URL: pg.url, LOG_LEVEL: 'info' }
     const gatewayMain = join(root, 'services/gateway/dist/src/main.js')
@@ -176,7 +183,7 @@ function round(n: number): number {
 let messageId = 0
 // The gateway's span id for each CALL is random; a counter makes a valid, distinct one cheaply.
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736'
-async function send(requester: BenchRequester, s: Station): Promise<boolean> {
+async function send(requester: NatsRequester, s: Station): Promise<boolean> {
   const seqNo = s.seqNo
   const timestamp = new Date().toISOString()
   s.registerWh += 30
@@ -194,20 +201,23 @@ async function send(requester: BenchRequester, s: Station): Promise<boolean> {
   h.set(HEADER.stationId, s.id)
   h.set(HEADER.protocol, 'ocpp2.0.1')
   h.set(HEADER.traceparent, `00-${TRACE_ID}-${messageId.toString(16).padStart(16, '0')}-01`)
-  const msg = await requester.request(
+  // The load generator sends as the gateway does: one inbox for all requests, no Error per request.
+  const outcome = await requester.request(
     ocppInSubject('v201', 'TransactionEvent', s.id),
     encodeJson(payload),
-    30_000,
-    h,
+    {
+      timeoutMs: 30_000,
+      headers: h,
+    },
   )
-  const ok = msg !== null && readOcppReply(msg).ok
+  const ok = outcome.ok && readOcppReply(outcome.msg).ok
   if (ok) s.seqNo++
   return ok
 }
 
 /** Up to `window` requests in flight, round robin over the stations, until `more()` says stop. */
 async function runClosed(
-  requester: BenchRequester,
+  requester: NatsRequester,
   stations: Station[],
   limit: number,
   window: number,
@@ -233,7 +243,7 @@ async function runClosed(
 
 /** `rate` messages per second on a clock, skipping a station whose previous CALL is unanswered. */
 async function runOpen(
-  requester: BenchRequester,
+  requester: NatsRequester,
   stations: Station[],
   rate: number,
   end: number,

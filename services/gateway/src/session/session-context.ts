@@ -1,9 +1,9 @@
+import type { NatsRequester } from '@csms/bus'
 import type { OcppVersion } from '@csms/ocpp'
 import type { Logger } from '@csms/telemetry'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { GatewayMetrics } from '../gateway-metrics.js'
 import type { Inflight } from './inflight.js'
-import type { NatsRequester } from './nats-requester.js'
 import type { WriteBatch } from './write-batch.js'
 
 /** What the gateway knows about a connected station; fixed for the life of the socket. */

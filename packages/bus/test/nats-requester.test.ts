@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { type NatsHandle, startNats } from '@csms/testkit'
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node'
+import { createNatsRequester } from '../src/index.js'
+
+const text = new TextEncoder()
+
+describe('the request/reply path of the hot path (one inbox, outcomes as values)', () => {
+  let nats: NatsHandle
+  let client: NatsConnection
+  let service: NatsConnection
+  before(async () => {
+    nats = await startNats()
+    client = await connect({ servers: nats.url })
+    service = await connect({ servers: nats.url })
+    // Echoes the payload and a header after a delay given in the payload.
+    service.subscribe('echo.>', {
+      callback: (_err, msg) => {
+        const wait = Number(msg.string())
+        setTimeout(() => msg.respond(`${msg.string()}:${msg.headers?.get('x-id') ?? ''}`), wait)
+      },
+    })
+    await service.flush()
+  })
+  after(async () => {
+    await client?.close()
+    await service?.close()
+    await nats?.stop()
+  })
+
+  it('matches each reply to its request, whatever order they come back in', async () => {
+    const requester = createNatsRequester(client)
+    const ask = (wait: number, id: string) => {
+      const h = headers()
+      h.set('x-id', id)
+      return requester.request('echo.a', text.encode(String(wait)), { timeoutMs: 5_000, headers: h })
+    }
+    const outcomes = await Promise.all([ask(60, 'slow'), ask(0, 'fast'), ask(30, 'middle')])
+    assert.deepEqual(
+      outcomes.map((o) => (o.ok ? o.msg.string() : o.reason)),
+      ['60:slow', '0:fast', '30:middle'],
+    )
+    assert.equal(requester.size, 0)
+    requester.close()
+  })
+
+  it('answers timeout when the reply is late, and no_responders when nobody listens', async () => {
+    const requester = createNatsRequester(client)
+    const late = await requester.request('echo.b', text.encode('1000'), { timeoutMs: 100 })
+    assert.deepEqual(late, { ok: false, reason: 'timeout' })
+    const nobody = await requester.request('nobody.here', text.encode('x'), { timeoutMs: 5_000 })
+    assert.deepEqual(nobody, { ok: false, reason: 'no_responders' })
+    requester.close()
+  })
+
+  it('settles what is waiting as closed when closed', async () => {
+    const requester = createNatsRequester(client)
+    const waiting = requester.request('echo.c', text.encode('2000'), { timeoutMs: 5_000 })
+    requester.close()
+    assert.deepEqual(await waiting, { ok: false, reason: 'closed' })
+  })
+})
