@@ -234,6 +234,7 @@ export {
   type EventBatchItem,
 } from './durable-consumer.js'
 export { type DomainEvent, ensureStreams, publishEvent, type StreamOptions } from './events.js'
+export { createFactPublisher, type FactPublisher, mentionsError, type PublishFact } from './fact-publisher.js'
 export { createGroupCommit, type GroupCommit, type GroupCommitOptions } from './group-commit.js'
 export { HEADER } from './headers.js'
 export { decodeJson, encodeJson, type OcppReply, readOcppReply, replyOcpp } from './nats-payload.js'
@@ -268,3 +269,4 @@ export {
   type ServiceName,
   serviceSubject,
 } from './subjects.js'
+export { wireHeaders } from './wire-headers.js'

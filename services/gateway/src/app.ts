@@ -37,7 +37,6 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
     config,
     gatewayId,
     nc: runtime.nc,
-    js: runtime.js,
     logger: runtime.logger,
     metrics: createGatewayMetrics(runtime.metrics),
     admission,

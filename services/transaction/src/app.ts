@@ -1,5 +1,6 @@
 import {
   callRpc,
+  createFactPublisher,
   createServiceRuntime,
   getStationRpc,
   ownerOf,
@@ -13,7 +14,6 @@ import { createIdTokenAuthorizer } from './auth/id-token-authorizer.js'
 import { createCommandRecorder } from './commands/record-commands.js'
 import type { TransactionConfig } from './config.js'
 import { createTariffResolver } from './domain/tariff-resolver.js'
-import { createFactPublisher } from './events/fact-publisher.js'
 import { transactionHandlers } from './handlers/index.js'
 import type { SessionDeps } from './handlers/session-deps.js'
 import { startPartitionMaintenance } from './jobs/partition-maintenance.js'

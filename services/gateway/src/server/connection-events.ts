@@ -1,17 +1,17 @@
-import { eventSubject, publishEvent, type StationConnected, type StationDisconnected } from '@csms/bus'
+import { eventSubject, type PublishFact, type StationConnected, type StationDisconnected } from '@csms/bus'
 import type { Logger } from '@csms/telemetry'
-import type { JetStreamClient } from '@nats-io/jetstream'
 
 /**
  * Publishes station.connected / station.disconnected to CSMS_EVENTS (device-management keeps the
  * online flag from them) and remembers the publishes still awaiting JetStream's ack, so that a
- * draining pod does not close NATS under the last disconnect events.
+ * draining pod does not close NATS under the last disconnect events. Publishes go through the
+ * pod's fact publisher (one reply subscription): a reconnect storm is two facts per station.
  */
 export class ConnectionEvents {
   private readonly pending = new Set<Promise<void>>()
 
   constructor(
-    private readonly js: JetStreamClient,
+    private readonly publishFact: PublishFact,
     private readonly logger: Logger,
   ) {}
 
@@ -30,12 +30,7 @@ export class ConnectionEvents {
     data: unknown,
   ): void {
     const event = { type: `station.${kind}`, stationId, time: new Date().toISOString(), data }
-    const p = publishEvent(
-      this.js,
-      eventSubject('station', kind, stationId),
-      event,
-      `${connectionId}:${kind}`,
-    )
+    const p = this.publishFact(eventSubject('station', kind, stationId), event, `${connectionId}:${kind}`)
       .catch((error: unknown) =>
         this.logger.error({ err: error, stationId }, `could not publish station.${kind}`),
       )

@@ -1,7 +1,6 @@
 import uWS from 'uWebSockets.js'
-import { createNatsRequester } from '@csms/bus'
+import { createFactPublisher, createNatsRequester } from '@csms/bus'
 import type { Logger } from '@csms/telemetry'
-import type { JetStreamClient } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { GatewayConfig } from '../config.js'
 import type { GatewayMetrics } from '../gateway-metrics.js'
@@ -21,11 +20,13 @@ import { createSocketHandlers } from './socket-handlers.js'
 import { StationRegistry } from './station-registry.js'
 import type { StationData } from './station-socket.js'
 
+/** How long a connection fact may wait for JetStream's ack before it is logged as lost. */
+const FACT_TIMEOUT_MS = 10_000
+
 export type GatewayServerDeps = {
   config: GatewayConfig
   gatewayId: string
   nc: NatsConnection
-  js: JetStreamClient
   logger: Logger
   metrics: GatewayMetrics
   admission: Admission
@@ -46,12 +47,15 @@ export async function startGatewayServer(d: GatewayServerDeps): Promise<GatewayS
   const { config } = d
   const { app, tlsHere } = createApp(config)
   const registry = new StationRegistry(d.nc, d.metrics, d.logger)
-  const events = new ConnectionEvents(d.js, d.logger)
+  const facts = createFactPublisher(d.nc, { timeoutMs: FACT_TIMEOUT_MS })
+  const events = new ConnectionEvents(facts.publish, d.logger)
   const inflight = createInflight()
   let draining = false
   const isDraining = () => draining
   const requester = createNatsRequester(d.nc)
-  const messageLog = config.CSMS_GATEWAY_MESSAGE_LOG ? createMessageLog(d.nc, d.gatewayId) : undefined
+  const messageLog = config.CSMS_GATEWAY_MESSAGE_LOG
+    ? createMessageLog(d.nc, d.gatewayId, d.logger)
+    : undefined
   const ctx: SessionContext = {
     nc: d.nc,
     gatewayId: d.gatewayId,
@@ -122,6 +126,7 @@ export async function startGatewayServer(d: GatewayServerDeps): Promise<GatewayS
     await drainSockets({ registry, inflight, events, messageLog, logger: d.logger }, timeoutMs)
     registry.close()
     requester.close()
+    facts.close()
   }
 
   return {

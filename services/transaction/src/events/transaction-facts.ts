@@ -1,8 +1,8 @@
+import type { PublishFact } from '@csms/bus'
 import { eventSubject, type MeterFact, type ReservationView, type TransactionFact } from '@csms/bus'
 import { earlierOf, type Reading } from '../domain/readings.js'
 import { stateOf, type TxDoc, type TxEventInput } from '../domain/transaction-state.js'
 import { toMeterValueView } from '../repo/views.js'
-import type { PublishFact } from './fact-publisher.js'
 
 // Facts on CSMS_EVENTS, published after the database committed and before the station is
 // answered. The JetStream message id is the event's identity (station, transaction, seqNo), so

@@ -1,6 +1,6 @@
+import type { PublishFact } from '@csms/bus'
 import type { Logger } from '@csms/telemetry'
 import type { IdTokenAuthorizer } from '../auth/id-token-authorizer.js'
-import type { PublishFact } from '../events/fact-publisher.js'
 import type { EventWriter } from '../repo/event-writer.js'
 import type { TransactionRepo } from '../repo/transaction-repo.js'
 import type { CostUpdates } from '../sessions/cost-updates.js'

@@ -1,5 +1,5 @@
+import type { PublishFact } from '@csms/bus'
 import type { Logger } from '@csms/telemetry'
-import type { PublishFact } from '../events/fact-publisher.js'
 import { publishReservationFact } from '../events/transaction-facts.js'
 import type { TransactionRepo } from '../repo/transaction-repo.js'
 

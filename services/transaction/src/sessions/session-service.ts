@@ -1,9 +1,9 @@
+import type { PublishFact } from '@csms/bus'
 import type { Logger } from '@csms/telemetry'
 import type { Authorization } from '../auth/id-token-authorizer.js'
 import type { EventFacts } from '../domain/from-ocpp.js'
 import type { TariffResolver } from '../domain/tariff-resolver.js'
 import type { TxEventInput } from '../domain/transaction-state.js'
-import type { PublishFact } from '../events/fact-publisher.js'
 import { publishTransactionFact } from '../events/transaction-facts.js'
 import type { EventWriter, TxWritten } from '../repo/event-writer.js'
 

@@ -1,12 +1,16 @@
-import { AppError, type DomainEvent, decodeJson, encodeJson } from '@csms/bus'
-import { createInbox, headers, type NatsConnection } from '@nats-io/transport-node'
+import { createInbox, headers, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node'
+import { AppError } from './app-error.js'
+import type { DomainEvent } from './events.js'
+import { decodeJson, encodeJson } from './nats-payload.js'
 
-// Publishes facts to JetStream and resolves on its PubAck, like `publishEvent` (bus), with the
-// same message-id dedupe, but through one reply subscription for all of them: at thousands of
-// facts a second, a request per publish (its own inbox, timer and traced errors) cost the
-// service more CPU than writing the meter values.
+// Publishes facts to JetStream and resolves on its PubAck, like `publishEvent`, with the same
+// message-id dedupe, but through one reply subscription for all of them. nats.js's
+// `js.publish` is a request per publish, with its own inbox, timer and an Error (stack trace
+// included) made up front: at thousands of facts a second (meter values, a reconnect storm's
+// connect and disconnect events) that cost more CPU than the work the facts describe.
 
-export type PublishFact = (subject: string, event: DomainEvent, dedupeId: string) => Promise<void>
+/** `dedupeId` lets JetStream drop a second publish of the same fact within its duplicate window. */
+export type PublishFact = (subject: string, event: DomainEvent, dedupeId?: string) => Promise<void>
 
 export type FactPublisher = { publish: PublishFact; close(): void }
 
@@ -51,12 +55,15 @@ export function createFactPublisher(nc: NatsConnection, opts: { timeoutMs: numbe
   return {
     publish(subject, event, dedupeId) {
       const id = (++counter).toString(36)
-      const h = headers()
-      h.set('Nats-Msg-Id', dedupeId)
+      let h: MsgHdrs | undefined
+      if (dedupeId !== undefined) {
+        h = headers()
+        h.set('Nats-Msg-Id', dedupeId)
+      }
       return new Promise<void>((resolve, reject) => {
         waiting.set(id, { resolve, reject, deadline: Date.now() + opts.timeoutMs })
         try {
-          nc.publish(subject, encodeJson(event), { reply: `${prefix}.${id}`, headers: h })
+          nc.publish(subject, encodeJson(event), { reply: `${prefix}.${id}`, ...(h ? { headers: h } : {}) })
         } catch (error) {
           waiting.delete(id)
           reject(new AppError('unavailable', 'could not publish the fact', { cause: error }))
