@@ -73,6 +73,7 @@ export function eventSubject(domain: string, event: string, stationId?: string):
 
 /** JetStream stream of every OCPP frame in and out, with bounded retention. */
 export const MESSAGE_LOG_STREAM = 'OCPP_MESSAGES'
-export function messageLogSubject(stationId: string, direction: 'in' | 'out'): string {
-  return `log.ocpp.${encodeStationId(stationId)}.${direction}`
+/** The message log's subject for one station (the gateway's entries, both directions). */
+export function messageLogSubject(stationId: string): string {
+  return `log.ocpp.${encodeStationId(stationId)}`
 }

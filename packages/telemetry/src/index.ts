@@ -12,5 +12,7 @@ export {
   type OpenSpan,
   openSpan,
   shutdownTracing,
+  traceparentOf,
+  tracestateOf,
   withSpan,
 } from './tracing.js'

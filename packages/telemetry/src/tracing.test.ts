@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { trace } from '@opentelemetry/api'
+import { ROOT_CONTEXT, trace } from '@opentelemetry/api'
 import {
   endSpan,
   type HeaderCarrier,
@@ -8,6 +8,8 @@ import {
   injectTrace,
   openSpan,
   shutdownTracing,
+  traceparentOf,
+  tracestateOf,
 } from './tracing.js'
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736'
@@ -58,6 +60,21 @@ describe('openSpan without an exporter', () => {
     assert.match(a.traceId, /^[0-9a-f]{32}$/)
     assert.notEqual(a.traceId, b.traceId)
     assert.equal(a.traceFlags, 1)
+  })
+
+  it('writes the same traceparent and tracestate by hand as the propagator does', () => {
+    for (const parent of [
+      { traceparent: `00-${TRACE_ID}-${SPAN_ID}-01`, tracestate: 'vendor=a,other=b' },
+      { traceparent: `00-${TRACE_ID}-${SPAN_ID}-00` },
+      {},
+    ]) {
+      const { context } = openSpan('x', carrier({ ...parent }), {})
+      const out = carrier()
+      injectTrace(out, context)
+      assert.equal(traceparentOf(context), out.headers.traceparent)
+      assert.equal(tracestateOf(context), out.headers.tracestate)
+    }
+    assert.equal(traceparentOf(ROOT_CONTEXT), undefined)
   })
 
   it('records nothing: the span is dropped anyway', () => {

@@ -4,6 +4,7 @@ import {
   propagation,
   ROOT_CONTEXT,
   type Span,
+  type SpanKind,
   SpanStatusCode,
   TraceFlags,
   trace,
@@ -73,13 +74,32 @@ export function openSpan(
   name: string,
   carrier: HeaderCarrier | undefined,
   attributes: Record<string, string | number | boolean>,
+  kind?: SpanKind,
 ): OpenSpan {
   const parent = carrier ? propagation.extract(ROOT_CONTEXT, carrier, carrierGetter) : ROOT_CONTEXT
   const span =
     provider && !exporting
       ? unrecordedSpan(parent)
-      : trace.getTracer('csms').startSpan(name, { attributes }, parent)
+      : trace
+          .getTracer('csms')
+          .startSpan(name, kind === undefined ? { attributes } : { attributes, kind }, parent)
   return { span, context: trace.setSpan(parent, span) }
+}
+
+/**
+ * The W3C `traceparent` of the span in `ctx` (undefined without a valid one): what `injectTrace`
+ * writes, for a hot path that writes its headers itself.
+ */
+export function traceparentOf(ctx: Context): string | undefined {
+  const sc = trace.getSpanContext(ctx)
+  if (sc === undefined || !trace.isSpanContextValid(sc)) return undefined
+  return `00-${sc.traceId}-${sc.spanId}-${(sc.traceFlags & 0xff).toString(16).padStart(2, '0')}`
+}
+
+/** The W3C `tracestate` of the span in `ctx`, when it has one. */
+export function tracestateOf(ctx: Context): string | undefined {
+  const state = trace.getSpanContext(ctx)?.traceState?.serialize()
+  return state ? state : undefined
 }
 
 /**

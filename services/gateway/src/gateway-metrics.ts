@@ -15,18 +15,60 @@ export type GatewayMetrics = {
   natsDuration: Histogram<'action'>
   sendBuffer: Gauge<'stat'>
   evictions: Counter<'scope'>
+  /** A station CALL answered: counted and its round trip observed, through cached children. */
+  stationCallAnswered(action: string, outcome: string, seconds: number): void
+  /** A NATS request to the owning service ended after `seconds`. */
+  natsRequestEnded(action: string, seconds: number): void
+}
+
+/**
+ * One child per label set, made once: prom-client hashes the label object (sorting its keys) on
+ * every `inc` and `observe`, which the hot path does a few times per CALL. Actions are known OCPP
+ * actions and outcomes are OCPP-J error codes, so the maps stay small.
+ */
+function childCache<C>(make: (a: string, b: string) => C): (a: string, b: string) => C {
+  const children = new Map<string, Map<string, C>>()
+  return (a, b) => {
+    let inner = children.get(a)
+    if (inner === undefined) {
+      inner = new Map()
+      children.set(a, inner)
+    }
+    let child = inner.get(b)
+    if (child === undefined) {
+      child = make(a, b)
+      inner.set(b, child)
+    }
+    return child
+  }
 }
 
 /** The gateway's instruments; names come from @csms/telemetry so dashboards match. */
 export function createGatewayMetrics(m: Metrics): GatewayMetrics {
+  const messages = m.counter(METRIC.gatewayMessages, 'OCPP messages', ['direction', 'action', 'outcome'])
+  const callDuration = m.histogram(METRIC.gatewayCallDuration, 'CALL round trip', ['direction', 'action'])
+  const natsDuration = m.histogram(METRIC.gatewayNatsRequestDuration, 'NATS request to the owning service', [
+    'action',
+  ])
+  const inbound = childCache((action, outcome) => ({
+    count: messages.labels({ direction: 'in', action, outcome }),
+    duration: callDuration.labels({ direction: 'station_to_csms', action }),
+  }))
+  const nats = childCache((action) => natsDuration.labels({ action }))
   return {
+    messages,
+    callDuration,
+    natsDuration,
+    stationCallAnswered(action, outcome, seconds) {
+      const c = inbound(action, outcome)
+      c.count.inc()
+      c.duration.observe(seconds)
+    },
+    natsRequestEnded(action, seconds) {
+      nats(action, '').observe(seconds)
+    },
     connections: m.gauge(METRIC.gatewayConnections, 'Open station sockets', ['protocol']),
     upgradesRefused: m.counter(METRIC.gatewayUpgradesRefused, 'Upgrades refused', ['reason']),
-    messages: m.counter(METRIC.gatewayMessages, 'OCPP messages', ['direction', 'action', 'outcome']),
-    callDuration: m.histogram(METRIC.gatewayCallDuration, 'CALL round trip', ['direction', 'action']),
-    natsDuration: m.histogram(METRIC.gatewayNatsRequestDuration, 'NATS request to the owning service', [
-      'action',
-    ]),
     // A gauge, not a histogram: the shared histogram buckets are latencies in seconds, not bytes.
     sendBuffer: m.gauge(METRIC.gatewaySendBufferBytes, 'Bytes buffered for stations (stat: sum, max)', [
       'stat',

@@ -76,7 +76,7 @@ describe('socket rules, message log, events and metrics', () => {
     await station.next((fr) => fr[1] === '-1')
     const consumer = await jetstream(f.nc).consumers.get(MESSAGE_LOG_STREAM, {
       // A single string: nats-server before 2.10 (Debian's 2.9) knows one filter subject only.
-      filter_subjects: `log.ocpp.${encodeStationId('CS-LOG.1')}.>`,
+      filter_subjects: `log.ocpp.${encodeStationId('CS-LOG.1')}`,
     })
     const entries: Array<{
       direction: string
@@ -86,12 +86,14 @@ describe('socket rules, message log, events and metrics', () => {
       subject: string
     }> = []
     const messages = await consumer.consume()
+    // One message per station and flush, one JSON entry per line.
     for await (const m of messages) {
-      entries.push({
-        ...m.json<{ direction: string; frame: string; stationId: string; at: string }>(),
-        subject: m.subject,
-      })
-      if (entries.length === 4) break
+      for (const line of m.string().split('\n'))
+        entries.push({
+          ...(JSON.parse(line) as { direction: string; frame: string; stationId: string; at: string }),
+          subject: m.subject,
+        })
+      if (entries.length >= 4) break
     }
     await messages.close()
     assert.deepEqual(
@@ -106,9 +108,34 @@ describe('socket rules, message log, events and metrics', () => {
     assert.match(entries[3]?.frame ?? '', /^\[4,"-1","RpcFrameworkError"/)
     for (const e of entries) {
       assert.equal(e.stationId, 'CS-LOG.1')
-      assert.equal(e.subject, `log.ocpp.CS-LOG~2E1.${e.direction}`)
+      assert.equal(e.subject, 'log.ocpp.CS-LOG~2E1')
       assert.ok(Math.abs(Date.parse(e.at) - Date.now()) < 60_000)
     }
+  })
+
+  it('logs a burst of large frames in order, over several messages that stay small', async () => {
+    const station = await f.station('CS-LOG-BURST')
+    // 20 frames of ~3.9 KB in one burst: answers to CALLs nobody made, which the gateway only logs.
+    const frames = Array.from({ length: 20 }, (_, i) =>
+      JSON.stringify([3, `late-${i}`, { pad: 'x'.repeat(3_800) }]),
+    )
+    for (const frame of frames) station.send(frame)
+    await station.call('Heartbeat', {}, 'after-burst')
+    const consumer = await jetstream(f.nc).consumers.get(MESSAGE_LOG_STREAM, {
+      filter_subjects: `log.ocpp.${encodeStationId('CS-LOG-BURST')}`,
+    })
+    const logged: string[] = []
+    const sizes: number[] = []
+    const messages = await consumer.consume()
+    for await (const m of messages) {
+      sizes.push(m.data.length)
+      for (const line of m.string().split('\n')) logged.push((JSON.parse(line) as { frame: string }).frame)
+      if (logged.length >= 22) break
+    }
+    await messages.close()
+    assert.deepEqual(logged.slice(0, 20), frames)
+    assert.ok(sizes.length >= 2, `several messages (${sizes.join(', ')} bytes)`)
+    for (const size of sizes) assert.ok(size < 64 * 1024 + 4096 * 2, `${size} bytes in one message`)
   })
 
   it('publishes station.connected and station.disconnected with the connection facts', async () => {

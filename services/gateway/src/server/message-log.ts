@@ -1,4 +1,5 @@
 import { messageLogSubject } from '@csms/bus'
+import type { Logger } from '@csms/telemetry'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { StationFacts } from '../session/session-context.js'
 
@@ -37,27 +38,45 @@ export function formatLogEntry(
   )
 }
 
+/** A station's entries are published before they grow past this, well under NATS's max_payload. */
+const GROUP_BYTES = 64 * 1024
+
 /**
- * Every frame in and out, with station id, direction and time, onto log.ocpp.<station>.<dir>,
- * which the JetStream stream OCPP_MESSAGES (bounded retention, created by ensureStreams) keeps.
- * One NATS message per frame, published in batches every few milliseconds: a socket write per
- * frame was a fifth of the gateway's CPU per CALL. Core publishes, not acknowledged ones: a
- * JetStream round trip per frame would double the work per CALL; the NATS client buffers
- * publishes across a reconnect.
+ * Every frame in and out, with station id, direction and time, onto log.ocpp.<station>, which
+ * the JetStream stream OCPP_MESSAGES (bounded retention, created by ensureStreams) keeps, so an
+ * operator replays one station by its subject. Entries wait a few milliseconds and leave as one
+ * NATS message per station, one JSON entry per line, in the order the frames passed: a CALL and
+ * its answer usually share a message. A NATS message per frame was a fifth of the gateway's CPU
+ * per CALL. Core publishes, not acknowledged ones: a JetStream round trip per message would
+ * double the work per CALL; the NATS client buffers publishes across a reconnect.
  */
-export function createMessageLog(nc: NatsConnection, gatewayId: string) {
-  let pending: Array<[subject: string, entry: string]> = []
+export function createMessageLog(nc: NatsConnection, gatewayId: string, logger: Logger) {
+  let pending = new Map<StationFacts, string>()
   let timer: NodeJS.Timeout | undefined
+  const publish = (station: StationFacts, lines: string) => {
+    try {
+      nc.publish(messageLogSubject(station.stationId), lines)
+    } catch (error) {
+      // A frame larger than NATS's max_payload (the gateway's frame limit can be set above it).
+      logger.warn({ err: error, stationId: station.stationId, bytes: lines.length }, 'frame not logged')
+    }
+  }
   const flush = () => {
     timer = undefined
     const batch = pending
-    pending = []
-    for (const [subject, entry] of batch) nc.publish(subject, entry)
+    pending = new Map()
+    for (const [station, lines] of batch) publish(station, lines)
   }
   const clock = isoClock()
   const log = (station: StationFacts, direction: 'in' | 'out', frame: string): void => {
     const entry = formatLogEntry(clock(), gatewayId, station, direction, frame)
-    pending.push([messageLogSubject(station.stationId, direction), entry])
+    const before = pending.get(station)
+    if (before === undefined) pending.set(station, entry)
+    else if (before.length + entry.length < GROUP_BYTES) pending.set(station, `${before}\n${entry}`)
+    else {
+      publish(station, before)
+      pending.set(station, entry)
+    }
     timer ??= setTimeout(flush, FLUSH_MS)
   }
   /** Publishes what waits now (on drain, before NATS closes). */

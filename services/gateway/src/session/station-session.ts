@@ -111,10 +111,9 @@ export class StationSession {
 
   /** Sends the answer to a station CALL that the owning service (or the gateway) produced. */
   answer(call: InboundCall, reply: OcppReply): void {
-    const m = this.ctx.metrics
-    m.messages.inc({ direction: 'in', action: call.action, outcome: reply.ok ? 'ok' : reply.code })
-    m.callDuration.observe(
-      { direction: 'station_to_csms', action: call.action },
+    this.ctx.metrics.stationCallAnswered(
+      call.action,
+      reply.ok ? 'ok' : reply.code,
       (performance.now() - call.receivedAt) / 1000,
     )
     this.send(
