@@ -1,7 +1,8 @@
-import { createInbox, headers, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node'
+import { createInbox, type NatsConnection } from '@nats-io/transport-node'
 import { AppError } from './app-error.js'
 import type { DomainEvent } from './events.js'
 import { decodeJson, encodeJson } from './nats-payload.js'
+import { wireHeaders } from './wire-headers.js'
 
 // Publishes facts to JetStream and resolves on its PubAck, like `publishEvent`, with the same
 // message-id dedupe, but through one reply subscription for all of them. nats.js's
@@ -55,15 +56,13 @@ export function createFactPublisher(nc: NatsConnection, opts: { timeoutMs: numbe
   return {
     publish(subject, event, dedupeId) {
       const id = (++counter).toString(36)
-      let h: MsgHdrs | undefined
-      if (dedupeId !== undefined) {
-        h = headers()
-        h.set('Nats-Msg-Id', dedupeId)
-      }
       return new Promise<void>((resolve, reject) => {
         waiting.set(id, { resolve, reject, deadline: Date.now() + opts.timeoutMs })
         try {
-          nc.publish(subject, encodeJson(event), { reply: `${prefix}.${id}`, ...(h ? { headers: h } : {}) })
+          const reply = `${prefix}.${id}`
+          const data = encodeJson(event)
+          if (dedupeId === undefined) nc.publish(subject, data, { reply })
+          else nc.publish(subject, data, { reply, headers: wireHeaders('Nats-Msg-Id', dedupeId) })
         } catch (error) {
           waiting.delete(id)
           reject(new AppError('unavailable', 'could not publish the fact', { cause: error }))
