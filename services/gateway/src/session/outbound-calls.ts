@@ -60,6 +60,7 @@ export class OutboundCalls {
       const sent = call
       call.timer = setTimeout(() => this.timeout(sent), left)
       ctx.inflight.start()
+      this.session.csmsCalling(call.action, call.payload)
       if (this.session.send(encodeCall(call.id, call.action, call.payload))) return
       if (this.queue.release(call.id)) {
         ctx.inflight.end()

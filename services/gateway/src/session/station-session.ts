@@ -13,6 +13,7 @@ import type { Msg } from '@nats-io/transport-node'
 import { publishSend } from './forward-call.js'
 import { type InboundCall, InboundCalls } from './inbound-calls.js'
 import { OutboundCalls } from './outbound-calls.js'
+import { RegistrationGate } from './registration-gate.js'
 import type { FrameSink, SessionContext, StationFacts } from './session-context.js'
 
 const DROPPED = 2
@@ -26,6 +27,8 @@ export class StationSession {
   closed = false
   private inbound: InboundCalls | undefined
   private outbound: OutboundCalls | undefined
+  /** Set while the station's last BootNotification on this socket was answered Pending or Rejected. */
+  private gate: RegistrationGate | undefined
 
   constructor(
     readonly ctx: SessionContext,
@@ -85,6 +88,8 @@ export class StationSession {
         allowed.code,
         `${action} is not a CALL a station sends in ${this.facts.protocol}`,
       )
+    if (this.gate && !this.gate.admits(action))
+      return this.refuseCall(id, action, 'SecurityError', this.gate.describe(action))
     const valid = validateRequest(this.facts.version, action, payload)
     if (!valid.ok)
       return this.refuseCall(id, action, valid.error.code, valid.error.description, valid.error.details)
@@ -111,6 +116,9 @@ export class StationSession {
 
   /** Sends the answer to a station CALL that the owning service (or the gateway) produced. */
   answer(call: InboundCall, reply: OcppReply): void {
+    // OCPP 2.x: a Pending or Rejected registration limits what the station may send next.
+    if (call.action === 'BootNotification' && reply.ok && this.facts.version !== 'v16')
+      this.gate = RegistrationGate.after(reply.payload)
     this.ctx.metrics.stationCallAnswered(
       call.action,
       reply.ok ? 'ok' : reply.code,
@@ -151,6 +159,11 @@ export class StationSession {
     )
     this.sink.close()
     return false
+  }
+
+  /** A CSMS CALL is on its way to the station (what a Pending station may then send back). */
+  csmsCalling(action: string, payload: unknown): void {
+    this.gate?.csmsCalled(action, payload)
   }
 
   private outboundCalls(): OutboundCalls {
