@@ -114,6 +114,79 @@ describe('ID tokens and Authorize over real NATS and PostgreSQL', () => {
     })
   })
 
+  it('ends the cache lifetime of a member when its group expires', async () => {
+    const groupExpiry = new Date(Date.now() + 5 * 60_000).toISOString()
+    await store({ idToken: 'FLEET-LEASE', type: 'Central', expiresAt: groupExpiry })
+    await store({
+      idToken: 'LEASED-CARD',
+      type: 'Central',
+      groupIdToken: { idToken: 'FLEET-LEASE', type: 'Central' },
+    })
+    const info = await authorize('LEASED-CARD', 'Central')
+    assert.equal(info.status, 'Accepted')
+    assert.equal(info.cacheExpiryDateTime, groupExpiry)
+  })
+
+  it('matches an idToken of every type whatever its case (OCPP: IdToken is case insensitive)', async () => {
+    await store({ idToken: 'App-User-Case', type: 'Central' })
+    await store({ idToken: 'Ticket-abc', type: 'Local' })
+    await store({ idToken: 'Pin-x9', type: 'KeyCode' })
+    assert.equal((await authorize('APP-USER-CASE', 'Central')).status, 'Accepted')
+    assert.equal((await authorize('app-user-case', 'Central')).status, 'Accepted')
+    assert.equal((await authorize('TICKET-ABC', 'Local')).status, 'Accepted')
+    assert.equal((await authorize('pin-X9', 'KeyCode')).status, 'Accepted')
+    const v16 = await h.ok<{ idTagInfo: { status: string } }>('v16', 'Authorize', 'CS-16', {
+      idTag: 'TICKET-ABC',
+    })
+    assert.equal(v16.idTagInfo.status, 'Accepted')
+    // The same token in another case is the same token: an update, not a second one.
+    const updated = await store({ idToken: 'APP-USER-CASE', type: 'Central', status: 'Blocked' })
+    assert.deepEqual([updated.created, updated.token.idToken], [false, 'App-User-Case'])
+    assert.equal((await authorize('app-user-case', 'Central')).status, 'Blocked')
+    const found = await callRpc(h.nc, getIdTokenRpc, { idToken: 'app-user-case' })
+    assert.deepEqual(
+      found.tokens.map((t) => [t.idToken, t.status]),
+      [['App-User-Case', 'Blocked']],
+    )
+    // A group named in another case is still the group.
+    await store({ idToken: 'Fleet-Mixed', type: 'Central', status: 'Blocked' })
+    await store({
+      idToken: 'FLEET-MEMBER-1',
+      type: 'Central',
+      groupIdToken: { idToken: 'FLEET-MIXED', type: 'Central' },
+    })
+    assert.equal((await authorize('FLEET-MEMBER-1', 'Central')).status, 'Blocked')
+    assert.deepEqual(await callRpc(h.nc, deleteIdTokenRpc, { idToken: 'APP-USER-CASE', type: 'Central' }), {
+      deleted: 1,
+    })
+    assert.equal((await authorize('App-User-Case', 'Central')).status, 'Unknown')
+  })
+
+  it('stores eMAIDs without their printed separators and finds them in either form', async () => {
+    const stored = await store({ idToken: 'de-8ac-c99999999-1', type: 'eMAID' })
+    assert.equal(stored.token.idToken, 'DE8ACC999999991')
+    assert.equal((await authorize('DE8ACC999999991', 'eMAID')).status, 'Accepted')
+    assert.equal((await authorize('DE-8AC-C99999999-1', 'eMAID')).status, 'Accepted')
+    // DIN SPEC 91286 (EVCO ID) form, as roaming platforms send it.
+    await store({ idToken: 'DE*8PS*ABC123*X', type: 'eMAID' })
+    assert.equal((await authorize('DE8PSABC123X', 'eMAID')).status, 'Accepted')
+    assert.equal((await authorize('de-8ps-abc123-x', 'eMAID')).status, 'Accepted')
+    // A group named in the printed form is the stored eMAID: blocking it blocks the member.
+    const member = await store({
+      idToken: 'CAR-OF-CONTRACT',
+      type: 'Central',
+      groupIdToken: { idToken: 'DE-8AC-C99999999-1', type: 'eMAID' },
+    })
+    assert.deepEqual(member.token.groupIdToken, { idToken: 'DE8ACC999999991', type: 'eMAID' })
+    await store({ idToken: 'DE8ACC999999991', type: 'eMAID', status: 'Blocked' })
+    assert.equal((await authorize('CAR-OF-CONTRACT', 'Central')).status, 'Blocked')
+    const byPrinted = await callRpc(h.nc, getIdTokenRpc, { idToken: 'DE-8AC-C99999999-1' })
+    assert.deepEqual(
+      byPrinted.tokens.map((t) => [t.idToken, t.type]),
+      [['DE8ACC999999991', 'eMAID']],
+    )
+  })
+
   it('answers the group id token, and a blocked group blocks its members', async () => {
     await store({ idToken: 'FLEET-1', type: 'Central' })
     await store({
@@ -139,7 +212,12 @@ describe('ID tokens and Authorize over real NATS and PostgreSQL', () => {
       acceptUnknownIdTokens: true,
       effectiveAcceptUnknownIdTokens: true,
     })
-    assert.equal((await authorize('WALK-IN', 'Central', 'CS-FREE')).status, 'Accepted')
+    const before = Date.now()
+    const walkIn = await authorize('WALK-IN', 'Central', 'CS-FREE')
+    assert.equal(walkIn.status, 'Accepted')
+    // Bounded like any acceptance: a station does not keep it once free vend ends.
+    const expiry = Date.parse(walkIn.cacheExpiryDateTime ?? '')
+    assert.ok(expiry >= before + TTL_S * 1000 - 1000 && expiry <= Date.now() + TTL_S * 1000 + 1000)
     assert.equal((await authorize('WALK-IN', 'Central', 'CS-PAID')).status, 'Unknown')
     // A stored, blocked token stays blocked even at a free-vend station.
     await store({ idToken: 'BANNED', type: 'Central', status: 'Blocked' })

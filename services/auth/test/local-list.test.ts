@@ -170,6 +170,53 @@ describe('local authorization lists over real NATS and PostgreSQL', () => {
     await synced('LL-5')
   })
 
+  it('tells the stations of a group member when the group changes, whatever case names it', async () => {
+    const s = station('LL-G')
+    await h.online('LL-G')
+    await store({ idToken: 'Fleet-LL', status: 'Accepted' })
+    await store({
+      idToken: 'DRIVER-1',
+      groupIdToken: { idToken: 'FLEET-LL', type: 'Central' },
+      localListStationIds: ['LL-G'],
+    })
+    await holds(s, { 'Central:DRIVER-1': 'Accepted' })
+    await synced('LL-G')
+    const groupExpiry = new Date(Date.now() + 3_600_000).toISOString()
+    await store({ idToken: 'fleet-ll', status: 'Blocked', expiresAt: groupExpiry })
+    await holds(s, { 'Central:DRIVER-1': 'Blocked' })
+    await store({ idToken: 'FLEET-LL', status: 'Accepted', expiresAt: groupExpiry })
+    await holds(s, { 'Central:DRIVER-1': 'Accepted' })
+    const last = s.calls.filter((c) => c.action === 'SendLocalList').at(-1)
+    const sent = (last?.payload.localAuthorizationList ?? []) as Array<{
+      idTokenInfo?: Record<string, unknown>
+    }>
+    const [entry] = sent
+    assert.equal(entry?.idTokenInfo?.cacheExpiryDateTime, groupExpiry, "the group's expiry bounds the entry")
+    assert.deepEqual(entry?.idTokenInfo?.groupIdToken, { idToken: 'FLEET-LL', type: 'Central' })
+  })
+
+  it('puts a token on a list by any case of its value, in the case it was stored', async () => {
+    const s = station('LL-CI')
+    await h.online('LL-CI')
+    await store({ idToken: 'Mixed-Case-1' })
+    await store({ idToken: 'aabbccdd', type: 'ISO14443' })
+    const { list: view } = await callRpc(h.nc, putLocalListRpc, {
+      stationId: 'LL-CI',
+      idTokens: [
+        { idToken: 'MIXED-CASE-1', type: 'Central' },
+        { idToken: 'AaBbCcDd', type: 'ISO14443' },
+      ],
+    })
+    assert.deepEqual(view.idTokens, [
+      { idToken: 'AABBCCDD', type: 'ISO14443' },
+      { idToken: 'Mixed-Case-1', type: 'Central' },
+    ])
+    await holds(s, { 'Central:Mixed-Case-1': 'Accepted', 'ISO14443:AABBCCDD': 'Accepted' })
+    // An update through another case reaches the entry.
+    await store({ idToken: 'mixed-case-1', status: 'Blocked' })
+    await holds(s, { 'Central:Mixed-Case-1': 'Blocked', 'ISO14443:AABBCCDD': 'Accepted' })
+  })
+
   it('sends 1.6 stations idTag lists', async () => {
     const s = station('LL-16', true)
     await h.online('LL-16', 'ocpp1.6')

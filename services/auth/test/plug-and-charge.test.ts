@@ -235,6 +235,17 @@ describe('Plug & Charge over real NATS and PostgreSQL, against a PKI made in the
         'Blocked',
         'Accepted',
       ])
+      // The operator typed the printed eMAID; the certificate (and so the station) has it bare.
+      await callRpc(h.nc, upsertIdTokenRpc, {
+        idToken: 'DE-8AC-C00000000-3',
+        type: 'eMAID',
+        status: 'Accepted',
+      })
+      const printed = await contract({}, 'DE8ACC000000003')
+      assert.deepEqual(
+        answerOf(await authorize('DE8ACC000000003', { certificate: printed.pem + moSub.pem })),
+        ['Accepted', 'Accepted'],
+      )
       const unknown = await contract({}, 'DE8ACC000000002')
       assert.deepEqual(
         answerOf(await authorize('DE8ACC000000002', { certificate: unknown.pem + moSub.pem })),

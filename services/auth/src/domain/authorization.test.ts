@@ -48,7 +48,24 @@ describe('authorization decision', () => {
     assert.deepEqual(decideAuthorization(undefined, undefined, q, policy), { status: 'Unknown' })
     assert.deepEqual(decideAuthorization(undefined, undefined, q, { ...policy, acceptUnknown: true }), {
       status: 'Accepted',
+      cacheExpiryDateTime: '2026-01-10T13:00:00.000Z',
     })
+  })
+
+  it('bounds the cache expiry by the expiry of the token group, in answers and in local lists', () => {
+    const member = aToken({ groupIdToken: { idToken: 'FLEET', type: 'Central' } })
+    const group = aToken({
+      idToken: 'FLEET',
+      type: 'Central',
+      expiresAt: new Date('2026-01-10T12:20:00.000Z'),
+    })
+    assert.equal(
+      decideAuthorization(member, group, q, policy).cacheExpiryDateTime,
+      '2026-01-10T12:20:00.000Z',
+    )
+    assert.equal(localListInfo(member, group, 'CS-1', now).cacheExpiryDateTime, '2026-01-10T12:20:00.000Z')
+    const later = aToken({ ...member, expiresAt: new Date('2026-01-10T12:30:00.000Z') })
+    assert.equal(localListInfo(later, group, 'CS-1', now).cacheExpiryDateTime, '2026-01-10T12:20:00.000Z')
   })
 
   it('refuses outside the allowed stations and EVSEs', () => {

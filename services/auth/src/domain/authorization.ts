@@ -47,10 +47,14 @@ export function decideAuthorization(
 ): IdTokenInfo {
   if (query.type === 'NoAuthorization')
     return { status: policy.acceptNoAuthorization ? 'Accepted' : 'Invalid' }
-  if (!token) return { status: policy.acceptUnknown ? 'Accepted' : 'Unknown' }
-  const status = effectiveStatus(token, group, query)
   const cacheLimit = policy.cacheTtlS > 0 ? new Date(query.now.getTime() + policy.cacheTtlS * 1000) : null
-  const cacheExpiry = earliest(cacheLimit, status === 'Accepted' ? token.expiresAt : null)
+  if (!token) {
+    if (!policy.acceptUnknown) return { status: 'Unknown' }
+    // Free vend: bounded like any acceptance, so that turning free vend off reaches the caches.
+    return { status: 'Accepted', ...(cacheLimit ? { cacheExpiryDateTime: cacheLimit.toISOString() } : {}) }
+  }
+  const status = effectiveStatus(token, group, query)
+  const cacheExpiry = earliest(cacheLimit, status === 'Accepted' ? validUntil(token, group) : null)
   return {
     status,
     ...(cacheExpiry ? { cacheExpiryDateTime: cacheExpiry.toISOString() } : {}),
@@ -71,7 +75,8 @@ function effectiveStatus(token: StoredIdToken, group: StoredIdToken | undefined,
 
 /**
  * The idTokenInfo of a local authorization list entry: no cache bound (the list is not the
- * cache), the token's own expiry as cacheExpiryDateTime so an offline station refuses it in time.
+ * cache), the token's (or its group's) expiry as cacheExpiryDateTime so an offline station
+ * refuses it in time.
  */
 export function localListInfo(
   token: StoredIdToken,
@@ -81,8 +86,14 @@ export function localListInfo(
 ) {
   const status = effectiveStatus(token, group, { type: token.type, stationId, now })
   const info: IdTokenInfo = { status, ...details(token) }
-  if (token.expiresAt) info.cacheExpiryDateTime = token.expiresAt.toISOString()
+  const until = validUntil(token, group)
+  if (until) info.cacheExpiryDateTime = until.toISOString()
   return info
+}
+
+/** When an accepted token stops being accepted: its own expiry or its group's, whichever is first. */
+function validUntil(token: StoredIdToken, group: StoredIdToken | undefined): Date | null {
+  return earliest(token.expiresAt, group?.expiresAt ?? null)
 }
 
 function details(token: StoredIdToken): Omit<IdTokenInfo, 'status' | 'cacheExpiryDateTime'> {

@@ -1,14 +1,18 @@
 // Formats beyond the schema (PITFALLS.md): the OCPP schema only bounds an idToken's length, but
 // some types have a shape. A token that cannot exist is answered `Invalid` without a lookup
 // (not a CALLERROR: the message is schema-valid), and the API refuses to store one.
-// Hex identifiers are compared case-insensitively: stored and looked up upper-case.
+// Hex identifiers are stored upper-case; every idToken is compared case-insensitively (OCPP:
+// "IdToken is case insensitive"; a 1.6 idTag is a CiString) by the repository.
 
 export type IdTokenFormat = { ok: true; idToken: string } | { ok: false; reason: string }
 
 const HEX = /^[0-9A-F]+$/
-// ISO 15118-2 Annex H: country (2 letters), provider (3), instance (9), optional check digit,
-// with optional '-' separators as printed on contracts.
-const EMAID = /^[A-Z]{2}-?[A-Z0-9]{3}-?[A-Z0-9]{9}(-?[A-Z0-9])?$/
+// ISO 15118-2 Annex H: country (2 letters), provider (3), instance (9), optional check digit;
+// DIN SPEC 91286 (the EVCO ID roaming platforms use): country, provider, instance (6), check
+// digit or X. Printed with optional '-' (or '*') separators, which are not part of the identifier.
+const EMAID_ISO = /^[A-Z]{2}[-*]?[A-Z0-9]{3}[-*]?[A-Z0-9]{9}([-*]?[A-Z0-9])?$/
+const EMAID_DIN = /^[A-Z]{2}[-*]?[A-Z0-9]{3}[-*]?[A-Z0-9]{6}[-*]?[0-9X]$/
+const EMAID_SEPARATORS = /[-*]/g
 // EUI-48 or EUI-64, bare or with ':' / '-' separators.
 const MAC = /^[0-9A-F]{2}([:-]?[0-9A-F]{2}){5}(([:-]?[0-9A-F]{2}){2})?$/
 
@@ -29,8 +33,12 @@ export function checkIdTokenFormat(type: string, raw: string): IdTokenFormat {
       return HEX.test(v) && v.length === 16 ? ok(v) : bad('an ISO15693 UID is 8 bytes: 16 hex digits')
     }
     case 'eMAID': {
+      // Stored and compared without separators: the contract certificate's CN (what a station
+      // sends for Plug & Charge) has none, the operator may have typed the printed form.
       const v = raw.toUpperCase()
-      return EMAID.test(v) ? ok(v) : bad('an eMAID is CC-PPP-IIIIIIIII(-D) per ISO 15118-2')
+      return EMAID_ISO.test(v) || EMAID_DIN.test(v)
+        ? ok(v.replace(EMAID_SEPARATORS, ''))
+        : bad('an eMAID is CC-PPP-IIIIIIIII(-D) per ISO 15118-2 or CC*PPP*IIIIII*D per DIN SPEC 91286')
     }
     case 'MacAddress': {
       const v = raw.toUpperCase()
@@ -45,6 +53,6 @@ export function checkIdTokenFormat(type: string, raw: string): IdTokenFormat {
 
 /** eMAIDs compare without separators: a contract certificate's CN may omit the dashes. */
 export function sameEmaid(a: string, b: string): boolean {
-  const bare = (s: string) => s.replace(/-/g, '').toUpperCase()
+  const bare = (s: string) => s.replace(EMAID_SEPARATORS, '').toUpperCase()
   return bare(a) === bare(b)
 }

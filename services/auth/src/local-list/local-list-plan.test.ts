@@ -23,6 +23,19 @@ describe('local list update plan', () => {
     )
   })
 
+  it('leaves entries without idTokenInfo out of a full update', () => {
+    const plan = planUpdates([entry(1), entry(2, false), entry(3)], {
+      full: true,
+      firstVersion: 4,
+      itemsPerMessage: 10,
+    })
+    assert.deepEqual(
+      plan.flatMap((m) => m.entries.map((e) => e.ref.idToken)),
+      ['TOKEN1', 'TOKEN3'],
+    )
+    assert.ok(plan.every((m) => m.entries.every((e) => e.info !== undefined)))
+  })
+
   it('clears the list with one empty Full, and sends nothing for an empty differential', () => {
     assert.deepEqual(planUpdates([], { full: true, firstVersion: 3, itemsPerMessage: 10 }), [
       { updateType: 'Full', versionNumber: 3, entries: [] },

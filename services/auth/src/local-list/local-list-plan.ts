@@ -36,8 +36,11 @@ export function planUpdates(
   opts: { full: boolean; firstVersion: number; itemsPerMessage: number },
 ): PlannedMessage[] {
   const size = Math.max(1, opts.itemsPerMessage)
+  // Every entry of a full list carries idTokenInfo (OCPP: required when updateType is Full; its
+  // continuations would remove, not add): a token deleted while the list was read is left out.
+  const sent = opts.full ? entries.filter((e) => e.info !== undefined) : entries
   const chunks: PlannedEntry[][] = []
-  for (let i = 0; i < entries.length; i += size) chunks.push(entries.slice(i, i + size))
+  for (let i = 0; i < sent.length; i += size) chunks.push(sent.slice(i, i + size))
   if (chunks.length === 0 && opts.full) chunks.push([])
   return chunks.map((chunk, i) => ({
     updateType: opts.full && i === 0 ? 'Full' : 'Differential',

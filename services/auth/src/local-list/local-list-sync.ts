@@ -29,7 +29,9 @@ const MAX_BUSY_RETRIES = 10
 const BUSY_RETRY_MS = 500
 type Sent = LocalListSyncResult['sent']
 
-const key = (r: IdTokenRef) => `${r.type}\u0000${r.idToken}`
+// Lower-cased: a token names its group in whatever case the operator typed (idTokens are
+// case-insensitive); stored tokens are unique that way.
+const key = (r: IdTokenRef) => `${r.type}\u0000${r.idToken.toLowerCase()}`
 
 /**
  * Brings stations' local authorization lists in line with the CSMS (OCPP 2.0.1 D01/D02).

@@ -1,6 +1,7 @@
 import type { AuthorizationStatus, IdTokenRef, IdTokenView, UpsertIdTokenRequest } from '@csms/bus'
 import { type Kysely, type Selectable, sql } from 'kysely'
 import type { PersonalMessage, StoredIdToken } from '../domain/authorization.js'
+import { checkIdTokenFormat } from '../domain/id-token-format.js'
 import type { LocalListRepo } from './local-list-repo.js'
 import type { AuthDb, IdTokensTable } from './tables.js'
 
@@ -31,9 +32,14 @@ function toStored(row: Row): StoredIdToken {
 /** A changed token and the stations whose local list must hear of it. */
 export type TokenChange = { stations: string[] }
 
+// "IdToken is case insensitive" (OCPP 2.0.1/2.1; a 1.6 idTag is a CiString): every lookup
+// compares lower(id_token), through the unique index id_tokens_ci. A row keeps the case it was
+// stored with, and local list entries refer to it in that case.
+const sameValue = (value: string) => sql<boolean>`lower(id_token) = lower(${value})`
+
 export function createIdTokenRepo(db: Kysely<AuthDb>, lists: LocalListRepo) {
   const byRef = (ref: IdTokenRef) =>
-    db.selectFrom('id_tokens').selectAll().where('id_token', '=', ref.idToken).where('type', '=', ref.type)
+    db.selectFrom('id_tokens').selectAll().where(sameValue(ref.idToken)).where('type', '=', ref.type)
 
   async function find(ref: IdTokenRef): Promise<StoredIdToken | undefined> {
     const row = await byRef(ref).executeTakeFirst()
@@ -49,16 +55,11 @@ export function createIdTokenRepo(db: Kysely<AuthDb>, lists: LocalListRepo) {
 
   async function findSlice(refs: IdTokenRef[]): Promise<StoredIdToken[]> {
     if (refs.length === 0) return []
+    const wanted = sql.join(refs.map((r) => sql`(lower(${r.idToken}), ${r.type})`))
     const rows = await db
       .selectFrom('id_tokens')
       .selectAll()
-      .where((eb) =>
-        eb(
-          eb.refTuple('id_token', 'type'),
-          'in',
-          refs.map((r) => eb.tuple(r.idToken, r.type)),
-        ),
-      )
+      .where(sql<boolean>`(lower(id_token), type) in (${wanted})`)
       .execute()
     return rows.map(toStored)
   }
@@ -87,10 +88,15 @@ export function createIdTokenRepo(db: Kysely<AuthDb>, lists: LocalListRepo) {
       return { token, group }
     },
 
-    /** A 1.6 idTag: any type with that value, hex UIDs compared upper-case. */
+    /** A 1.6 idTag: any type with that value (case-insensitive; an eMAID also without separators). */
     async findForIdTag(idTag: string): Promise<StoredIdToken | undefined> {
-      const values = [...new Set([idTag, idTag.toUpperCase()])]
-      const rows = await db.selectFrom('id_tokens').selectAll().where('id_token', 'in', values).execute()
+      const emaid = checkIdTokenFormat('eMAID', idTag)
+      const values = [...new Set([idTag, ...(emaid.ok ? [emaid.idToken] : [])])]
+      const rows = await db
+        .selectFrom('id_tokens')
+        .selectAll()
+        .where(sql<boolean>`lower(id_token) in (${sql.join(values.map((v) => sql`lower(${v})`))})`)
+        .execute()
       const rank = (r: Row) => {
         const i = V16_TYPE_PREFERENCE.indexOf(r.type)
         return (r.id_token === idTag ? 0 : 100) + (i === -1 ? 50 : i)
@@ -100,7 +106,7 @@ export function createIdTokenRepo(db: Kysely<AuthDb>, lists: LocalListRepo) {
     },
 
     async views(idToken: string, type?: string): Promise<IdTokenView[]> {
-      let q = db.selectFrom('id_tokens').selectAll().where('id_token', '=', idToken)
+      let q = db.selectFrom('id_tokens').selectAll().where(sameValue(idToken))
       if (type !== undefined) q = q.where('type', '=', type)
       return views(await q.orderBy('type').execute())
     },
@@ -113,9 +119,11 @@ export function createIdTokenRepo(db: Kysely<AuthDb>, lists: LocalListRepo) {
       return views(await q.execute())
     },
 
-    /** Stores a token; its local-list entries (and its group members') become pending. */
-    async upsert(req: UpsertIdTokenRequest): Promise<{ created: boolean } & TokenChange> {
-      const ref = { idToken: req.idToken, type: req.type }
+    /**
+     * Stores a token; its local-list entries (and its group members') become pending. A value
+     * that differs only in case from a stored one updates that token, which keeps its case.
+     */
+    async upsert(req: UpsertIdTokenRequest): Promise<{ created: boolean; idToken: string } & TokenChange> {
       const set = {
         status: req.status,
         expires_at: req.expiresAt ? new Date(req.expiresAt) : null,
@@ -132,10 +140,11 @@ export function createIdTokenRepo(db: Kysely<AuthDb>, lists: LocalListRepo) {
       return db.transaction().execute(async (trx) => {
         const row = await trx
           .insertInto('id_tokens')
-          .values({ id_token: ref.idToken, type: ref.type, ...set })
-          .onConflict((oc) => oc.columns(['id_token', 'type']).doUpdateSet(set))
-          .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
+          .values({ id_token: req.idToken, type: req.type, ...set })
+          .onConflict((oc) => oc.expression(sql`lower(id_token), type`).doUpdateSet(set))
+          .returning(['id_token', sql<boolean>`(xmax = 0)`.as('inserted')])
           .executeTakeFirstOrThrow()
+        const ref = { idToken: row.id_token, type: req.type }
         const changed = await lists.markTokenChanged(trx, ref)
         const membership =
           req.localListStationIds === undefined
@@ -143,6 +152,7 @@ export function createIdTokenRepo(db: Kysely<AuthDb>, lists: LocalListRepo) {
             : await lists.setStationsOfToken(trx, ref, req.localListStationIds)
         return {
           created: row.inserted,
+          idToken: row.id_token,
           stations: [...new Set([...changed, ...membership])],
         }
       })
@@ -150,7 +160,7 @@ export function createIdTokenRepo(db: Kysely<AuthDb>, lists: LocalListRepo) {
 
     async remove(idToken: string, type?: string): Promise<{ deleted: number } & TokenChange> {
       return db.transaction().execute(async (trx) => {
-        let q = trx.deleteFrom('id_tokens').where('id_token', '=', idToken)
+        let q = trx.deleteFrom('id_tokens').where(sameValue(idToken))
         if (type !== undefined) q = q.where('type', '=', type)
         const gone = await q.returning(['id_token', 'type']).execute()
         const stations = new Set<string>()

@@ -136,7 +136,8 @@ export function createLocalListRepo(db: Kysely<AuthDb>) {
                 .select('id_tokens.id_token')
                 .whereRef('id_tokens.id_token', '=', 'local_list_entries.id_token')
                 .whereRef('id_tokens.type', '=', 'local_list_entries.type')
-                .where('id_tokens.group_id_token', '=', ref.idToken)
+                // A member may name its group in another case (idTokens are case-insensitive).
+                .where(sql<boolean>`lower(id_tokens.group_id_token) = lower(${ref.idToken})`)
                 .where('id_tokens.group_type', '=', ref.type),
             ),
           ]),

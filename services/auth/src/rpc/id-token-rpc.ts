@@ -61,11 +61,17 @@ export function serveIdTokenRpc(deps: Deps): Subscription[] {
       upsertIdTokenRpc,
       async (req) => {
         const idToken = normalized(req.idToken, req.type)
-        if (req.groupIdToken) normalized(req.groupIdToken.idToken, req.groupIdToken.type)
-        const { created, stations } = await deps.tokens.upsert({ ...req, idToken })
+        const group = req.groupIdToken
+        const groupIdToken = group ? { ...group, idToken: normalized(group.idToken, group.type) } : group
+        const upserted = await deps.tokens.upsert({
+          ...req,
+          idToken,
+          ...(groupIdToken === undefined ? {} : { groupIdToken }),
+        })
+        const { created, stations } = upserted
         // After the commit, never inside it: the stations hear of the change in the background.
         for (const s of stations) deps.sync.schedule(s)
-        const [token] = await deps.tokens.views(idToken, req.type)
+        const [token] = await deps.tokens.views(upserted.idToken, req.type)
         if (!token) throw new AppError('internal', 'token vanished after upsert')
         return { token, created }
       },
@@ -75,11 +81,11 @@ export function serveIdTokenRpc(deps: Deps): Subscription[] {
       deps.nc,
       getIdTokenRpc,
       async (req) => {
-        const lookups = req.type
-          ? [normalizedOrRaw(req.idToken, req.type)]
-          : [req.idToken, req.idToken.toUpperCase()]
-        const found = await Promise.all([...new Set(lookups)].map((v) => deps.tokens.views(v, req.type)))
-        return { tokens: found.flat() }
+        const found = await Promise.all(
+          lookups(req.idToken, req.type).map((l) => deps.tokens.views(l.idToken, l.type)),
+        )
+        const unique = new Map(found.flat().map((t) => [`${t.type}\u0000${t.idToken}`, t]))
+        return { tokens: [...unique.values()].sort((a, b) => a.type.localeCompare(b.type)) }
       },
       opts,
     ),
@@ -98,11 +104,12 @@ export function serveIdTokenRpc(deps: Deps): Subscription[] {
       deps.nc,
       deleteIdTokenRpc,
       async (req) => {
-        const value = req.type ? normalizedOrRaw(req.idToken, req.type) : req.idToken
-        let { deleted, stations } = await deps.tokens.remove(value, req.type)
-        // As get does: without a type, a hex UID typed in lower case names the stored upper case.
-        if (deleted === 0 && !req.type && value.toUpperCase() !== value) {
-          ;({ deleted, stations } = await deps.tokens.remove(value.toUpperCase(), undefined))
+        let deleted = 0
+        const stations = new Set<string>()
+        for (const l of lookups(req.idToken, req.type)) {
+          const removed = await deps.tokens.remove(l.idToken, l.type)
+          deleted += removed.deleted
+          for (const s of removed.stations) stations.add(s)
         }
         for (const s of stations) deps.sync.schedule(s)
         return { deleted }
@@ -122,8 +129,20 @@ export function serveIdTokenRpc(deps: Deps): Subscription[] {
   ]
 }
 
-/** Lookups tolerate a malformed value (nothing is found) rather than refusing the question. */
-function normalizedOrRaw(idToken: string, type: string): string {
-  const format = checkIdTokenFormat(type, idToken)
-  return format.ok ? format.idToken : idToken
+type Lookup = { idToken: string; type?: string | undefined }
+
+/**
+ * The stored tokens an operator's idToken may name (the repository compares values
+ * case-insensitively): the value in its type's stored shape; without a type, the value as typed
+ * in any type and, when it reads as a printed eMAID, that eMAID without separators. A malformed
+ * value is looked up as it is (nothing is found) rather than refusing the question.
+ */
+function lookups(idToken: string, type: string | undefined): Lookup[] {
+  if (type !== undefined) {
+    const format = checkIdTokenFormat(type, idToken)
+    return [{ idToken: format.ok ? format.idToken : idToken, type }]
+  }
+  const emaid = checkIdTokenFormat('eMAID', idToken)
+  const printed = emaid.ok && emaid.idToken.toLowerCase() !== idToken.toLowerCase()
+  return [{ idToken }, ...(printed ? [{ idToken: emaid.idToken, type: 'eMAID' }] : [])]
 }

@@ -1,11 +1,25 @@
-import { AppError, getLocalListRpc, putLocalListRpc, serveRpc, syncLocalListRpc } from '@csms/bus'
+import {
+  AppError,
+  getLocalListRpc,
+  type IdTokenRef,
+  putLocalListRpc,
+  serveRpc,
+  syncLocalListRpc,
+} from '@csms/bus'
 import type { Logger } from '@csms/telemetry'
 import type { NatsConnection, Subscription } from '@nats-io/nats-core'
 import type { Kysely } from 'kysely'
+import { checkIdTokenFormat } from '../domain/id-token-format.js'
 import type { LocalListSync } from '../local-list/local-list-sync.js'
 import type { IdTokenRepo } from '../repo/id-token-repo.js'
 import type { LocalListRepo } from '../repo/local-list-repo.js'
 import type { AuthDb } from '../repo/tables.js'
+
+/** A token as the operator names it, in its stored shape (hex and eMAIDs normalized). */
+function normalized(t: IdTokenRef): string {
+  const format = checkIdTokenFormat(t.type, t.idToken)
+  return format.ok ? format.idToken : t.idToken
+}
 
 /** Local authorization lists as the operator sees them: contents, version, and a manual sync. */
 export function serveLocalListRpc(deps: {
@@ -35,15 +49,18 @@ export function serveLocalListRpc(deps: {
       deps.nc,
       putLocalListRpc,
       async ({ stationId, idTokens }) => {
-        const known = await deps.tokens.findMany(idTokens)
-        if (known.length < new Set(idTokens.map((t) => `${t.type}\u0000${t.idToken}`)).size) {
-          const have = new Set(known.map((t) => `${t.type}\u0000${t.idToken}`))
-          const missing = idTokens.filter((t) => !have.has(`${t.type}\u0000${t.idToken}`)).slice(0, 5)
+        // Matched case-insensitively (eMAIDs without separators); the list names the stored tokens.
+        const keyOf = (t: IdTokenRef) => `${t.type}\u0000${normalized(t).toLowerCase()}`
+        const known = await deps.tokens.findMany(idTokens.map((t) => ({ ...t, idToken: normalized(t) })))
+        const stored = new Map(known.map((t) => [keyOf(t), { idToken: t.idToken, type: t.type }]))
+        const missing = idTokens.filter((t) => !stored.has(keyOf(t))).slice(0, 5)
+        if (missing.length > 0) {
           throw new AppError('invalid_input', 'unknown idTokens: store them first', { details: { missing } })
         }
+        const refs = [...new Set(idTokens.map(keyOf))].map((k) => stored.get(k) as IdTokenRef)
         const changed = await deps.db
           .transaction()
-          .execute((trx) => deps.lists.replaceList(trx, stationId, idTokens))
+          .execute((trx) => deps.lists.replaceList(trx, stationId, refs))
         if (changed) deps.sync.schedule(stationId)
         const list = await view(stationId)
         if (!list) throw new AppError('internal', 'local list vanished')
