@@ -83,6 +83,7 @@ export async function startSmartCharging(config: SmartChargingConfig): Promise<S
     sessions,
     directory,
     ids,
+    balancer: link,
     logger,
     timeoutMs: config.CSMS_SC_PROFILE_TIMEOUT_MS,
     compositeToleranceA: config.CSMS_SC_COMPOSITE_TOLERANCE_A,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import {
   callRpc,
+  clearChargingProfileRpc,
   encodeJson,
   getSiteRpc,
   HEADER,
@@ -9,6 +10,7 @@ import {
   readOcppReply,
   type SiteView,
   type StationView,
+  setChargingProfileRpc,
   setLimitRpc,
   setStationPlacementRpc,
   upsertNodeRpc,
@@ -376,5 +378,59 @@ describe('load balancing a site over real NATS and PostgreSQL', () => {
       }),
     )
     assert.deepEqual(above, { ok: true, payload: { status: 'Rejected' } })
+  })
+
+  it("puts back the balancer's profiles an operator cleared, and refuses a profile that would override them", async () => {
+    await service.settled()
+    const share = stations.limits.get(`${C}/1`)?.limit ?? 0
+    assert.ok(share >= 6, `C charges: ${share} A`)
+    const override = await callRpc(nc, setChargingProfileRpc, {
+      stationId: C,
+      evseId: 1,
+      chargingProfile: {
+        id: 7,
+        stackLevel: 2,
+        chargingProfilePurpose: 'TxProfile',
+        chargingProfileKind: 'Relative',
+        transactionId: 'tx-c1',
+        chargingSchedule: [
+          { id: 1, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 32 }] },
+        ],
+      },
+    })
+    assert.ok(
+      override.outcome === 'invalid' && override.violations.some((v) => v.rule === 'CSMS.balanced-site'),
+      JSON.stringify(override),
+    )
+    const purposeOf = (c: (typeof stations.calls)[number]) =>
+      (c.payload.chargingProfile as { chargingProfilePurpose?: string } | undefined)?.chargingProfilePurpose
+    const mark = stations.calls.length
+    for (const criteria of [
+      { chargingProfilePurpose: 'TxDefaultProfile' },
+      { evseId: 1, chargingProfilePurpose: 'TxProfile' },
+    ]) {
+      const r = await callRpc(nc, clearChargingProfileRpc, {
+        stationId: C,
+        chargingProfileCriteria: criteria,
+      })
+      assert.deepEqual(r, { outcome: 'answered', response: { status: 'Accepted' } })
+    }
+    await stations.waitFor(
+      () => {
+        const after = stations.calls
+          .slice(mark)
+          .filter((c) => c.stationId === C && c.answeredAt !== undefined)
+        return (
+          after.some((c) => purposeOf(c) === 'TxDefaultProfile' && c.payload.evseId === 0) &&
+          after.some((c) => purposeOf(c) === 'TxProfile' && c.payload.evseId === 1)
+        )
+      },
+      15_000,
+      'the TxDefaultProfile and the TxProfile sent again',
+    )
+    await service.settled()
+    assert.equal(stations.limits.get(`${C}/1`)?.limit, share)
+    const view = await site()
+    assert.equal(view.evses.find((e) => e.stationId === C)?.profileStatus, 'accepted')
   })
 })

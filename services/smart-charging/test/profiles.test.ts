@@ -262,6 +262,107 @@ describe('charging profiles, limits and reports over real NATS and PostgreSQL (K
     assert.equal(profiles.find((p) => p.profileId === 11)?.status, 'Cleared')
   })
 
+  it('keeps an installed profile whose replacement the station refused (K01.FR.05) and clears by id whatever the criteria (K10)', async () => {
+    const stored = async (id: number) =>
+      (await callRpc(nc, listChargingProfilesRpc, { stationId: ST, source: 'stored' })).profiles.find(
+        (p) => p.profileId === id,
+      )
+    const set = await callRpc(nc, setChargingProfileRpc, {
+      stationId: ST,
+      evseId: 2,
+      chargingProfile: aTxDefault({ id: 30 }),
+    })
+    assert.deepEqual(set, { outcome: 'answered', response: { status: 'Accepted' } })
+    stations.answer = () => ({ status: 'Rejected' })
+    const replacement = aTxDefault({
+      id: 30,
+      chargingSchedule: [
+        {
+          id: 1,
+          startSchedule: '2026-01-01T00:00:00Z',
+          chargingRateUnit: 'A',
+          chargingSchedulePeriod: [{ startPeriod: 0, limit: 8 }],
+        },
+      ],
+    })
+    const refused = await callRpc(nc, setChargingProfileRpc, {
+      stationId: ST,
+      evseId: 2,
+      chargingProfile: replacement,
+    })
+    stations.answer = () => ({ status: 'Accepted' })
+    assert.deepEqual(refused, { outcome: 'answered', response: { status: 'Rejected' } })
+    const kept = await stored(30)
+    assert.equal(kept?.status, 'Accepted')
+    assert.deepEqual(kept?.profile, aTxDefault({ id: 30 }), 'the station still holds the first one')
+    const clash = await callRpc(nc, setChargingProfileRpc, {
+      stationId: ST,
+      evseId: 2,
+      chargingProfile: aTxDefault({ id: 31 }),
+    })
+    assert.ok(clash.outcome === 'invalid' && clash.violations.some((v) => v.rule === 'K01.FR.06'))
+
+    const cleared = await callRpc(nc, clearChargingProfileRpc, {
+      stationId: ST,
+      chargingProfileId: 30,
+      chargingProfileCriteria: { evseId: 1 },
+    })
+    assert.deepEqual(cleared, { outcome: 'answered', response: { status: 'Accepted' } })
+    assert.equal((await stored(30))?.status, 'Cleared')
+  })
+
+  it("compares the station-wide composite schedule (evseId 0) with its caps only: the station sums its EVSEs' own", async () => {
+    const max = await callRpc(nc, setChargingProfileRpc, {
+      stationId: ST,
+      evseId: 0,
+      chargingProfile: aTxDefault({
+        id: 40,
+        chargingProfilePurpose: 'ChargingStationMaxProfile',
+        chargingSchedule: [
+          {
+            id: 1,
+            startSchedule: '2026-01-01T00:00:00Z',
+            chargingRateUnit: 'A',
+            chargingSchedulePeriod: [{ startPeriod: 0, limit: 32 }],
+          },
+        ],
+      }),
+    })
+    assert.deepEqual(max, { outcome: 'answered', response: { status: 'Accepted' } })
+    let reportedLimit = 20
+    stations.answer = (_s, action, payload) =>
+      action === 'GetCompositeSchedule'
+        ? {
+            status: 'Accepted',
+            schedule: {
+              evseId: payload.evseId,
+              duration: payload.duration,
+              scheduleStart: new Date().toISOString(),
+              chargingRateUnit: 'A',
+              chargingSchedulePeriod: [{ startPeriod: 0, limit: reportedLimit }],
+            },
+          }
+        : { status: 'Accepted' }
+    const check = () =>
+      callRpc(nc, checkCompositeScheduleRpc, {
+        stationId: ST,
+        evseId: 0,
+        durationS: 600,
+        chargingRateUnit: 'A',
+      })
+    const under = await check()
+    assert.ok(under.outcome === 'checked')
+    assert.deepEqual(under.check.expected, [{ startPeriod: 0, limit: 32 }])
+    assert.equal(under.check.matches, true, JSON.stringify(under.check.differences))
+    reportedLimit = 40
+    const over = await check()
+    assert.ok(over.outcome === 'checked')
+    assert.equal(over.check.matches, false)
+    stations.answer = () => ({ status: 'Accepted' })
+    const clear = await callRpc(nc, clearChargingProfileRpc, { stationId: ST, chargingProfileId: 40 })
+    assert.equal(clear.outcome, 'answered')
+  })
+
   it('asks for a report and stores ReportChargingProfiles under its requestId (K09)', async () => {
     const r = await callRpc(nc, requestProfileReportRpc, {
       stationId: ST,

@@ -74,10 +74,14 @@ describe('a site stays under its grid limit, end to end with simulated stations'
       { timeoutMs: 60_000, intervalMs: 100, description: 'every EVSE holding its share' },
     )
     assert.ok(Math.max(...samples) <= 120_000, `drew ${Math.max(...samples)} W`)
+    // The stations hold their shares before the cycle that sent them is stored: wait until the
+    // API shows a decision for every EVSE (allocatedA null = not yet recorded).
     const view = await waitFor(
       async () => {
         const v = await site()
-        return v.evses.length === 20 && v.measuredW > 0 ? v : undefined
+        return v.evses.length === 20 && v.measuredW > 0 && v.evses.every((e) => e.allocatedA !== null)
+          ? v
+          : undefined
       },
       { timeoutMs: 30_000, description: 'allocations and measured power in the API' },
     )

@@ -67,6 +67,7 @@ export function createBalancer(deps: BalancerDeps) {
     currentNeeds,
     adoptSession,
     admitNeeds,
+    defaultBoundW,
   } = registry
   let ticker: NodeJS.Timeout | undefined
   let stopped = false
@@ -278,6 +279,29 @@ export function createBalancer(deps: BalancerDeps) {
           if (held) trigger(site, 'reconnected')
         }
       }, deps.options.txDefaultDelayMs).unref()
+    },
+
+    /**
+     * An operator's ClearChargingProfile removed the balancer's TxDefaultProfile (reinstalled if
+     * the station is still balanced) or the TxProfiles of `txProfileEvses`: those EVSEs now draw
+     * up to their default, and get their share again at the next recomputation.
+     */
+    async onProfilesCleared(stationId: string, txProfileEvses: number[]): Promise<void> {
+      await ensureTxDefault(stationId).catch((error: unknown) =>
+        deps.logger.warn({ err: error, stationId }, 'TxDefaultProfile not set'),
+      )
+      for (const site of sites.values()) {
+        let touched = false
+        for (const e of site.model.evses.values()) {
+          if (e.stationId !== stationId || !txProfileEvses.includes(e.evseId)) continue
+          e.boundW = await defaultBoundW(stationId, e.maxW, e.electrical)
+          e.profile = 'none'
+          e.appliedW = null
+          e.appliedA = null
+          touched = true
+        }
+        if (touched) trigger(site, 'profiles-cleared')
+      }
     },
 
     /** A site's configuration (nodes, limits, defaults) changed: reload and recompute. */

@@ -19,6 +19,8 @@ export type BalancerPort = {
   onRulesChanged(): Promise<void>
   onPlacementChanged(stationId: string): Promise<void>
   installDefaults(siteId: string): Promise<void>
+  /** An operator cleared some of the balancer's profiles on a station: put them back. */
+  onProfilesCleared(stationId: string, txProfileEvses: number[]): Promise<void>
 }
 
 type Op = keyof BalancerPort
@@ -29,6 +31,7 @@ const OPS: readonly Op[] = [
   'onRulesChanged',
   'onPlacementChanged',
   'installDefaults',
+  'onProfilesCleared',
 ]
 const subject = (op: Op) => serviceSubject('smart-charging', `leader.${op}`)
 
@@ -67,6 +70,7 @@ export function createLeaderLink(deps: {
     onRulesChanged: () => remote('onRulesChanged', [], undefined),
     onPlacementChanged: (stationId) => remote('onPlacementChanged', [stationId], undefined),
     installDefaults: (siteId) => remote('installDefaults', [siteId], undefined),
+    onProfilesCleared: (stationId, evses) => remote('onProfilesCleared', [stationId, evses], undefined),
 
     lead(port) {
       local = port

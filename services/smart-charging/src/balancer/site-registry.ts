@@ -125,6 +125,7 @@ export function createSiteRegistry(deps: {
     return evseCapability(siteDefaults(site.records.get(site.model.siteId)), placement, needs, cap)
   }
 
+  /** What an EVSE may draw without a TxProfile: the station's TxDefaultProfile, else its maximum. */
   async function defaultBoundW(stationId: string, maxW: number, e: { voltage: number; phases: number }) {
     const d = await deps.profiles.stationDefault(stationId)
     if (d?.status !== 'Accepted' || !d) return maxW
@@ -206,5 +207,6 @@ export function createSiteRegistry(deps: {
     currentNeeds,
     adoptSession,
     admitNeeds,
+    defaultBoundW,
   }
 }

@@ -1,31 +1,19 @@
 import { randomInt } from 'node:crypto'
-import {
-  AppError,
-  type CompositeCheck,
-  callStation,
-  eventSubject,
-  type OcppReply,
-  type ProfileOperationResult,
-  publishEvent,
-} from '@csms/bus'
+import { AppError, callStation, type OcppReply, type ProfileOperationResult } from '@csms/bus'
 import { type OcppVersion, validateRequest } from '@csms/ocpp'
 import type { Logger } from '@csms/telemetry'
 import type { JetStreamClient } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/nats-core'
+import type { BalancerPort } from '../balancer/leader-link.js'
 import type { BalancerProfileIds } from '../balancer/profile-builder.js'
 import { reservedIdRange } from '../balancer/profile-builder.js'
 import type { StationDirectory } from '../balancer/station-directory.js'
-import type { ProfileLike, ScheduleLike } from '../domain/charging-profile.js'
-import { compositeSchedule } from '../domain/composite-schedule.js'
-import {
-  checkClearChargingProfile,
-  checkGetChargingProfiles,
-  checkSetChargingProfile,
-  type RuleViolation,
-} from '../domain/profile-rules.js'
-import { compareSchedules } from '../domain/schedule-compare.js'
+import type { ProfileLike } from '../domain/charging-profile.js'
+import { checkClearChargingProfile, checkGetChargingProfiles } from '../domain/clear-report-rules.js'
+import { checkSetChargingProfile, type RuleViolation } from '../domain/profile-rules.js'
 import type { ProfileRepo } from '../repo/profile-repo.js'
 import type { SessionRepo } from '../repo/session-repo.js'
+import { createCompositeCompare } from './composite-compare.js'
 
 // The charging-profile operations of K01, K08, K09 and K10, shared by the operator API's own
 // routes and the generic command route: rules checked before sending, answers stored.
@@ -39,12 +27,15 @@ type Deps = {
   sessions: SessionRepo
   directory: StationDirectory
   ids: BalancerProfileIds
+  balancer: Pick<BalancerPort, 'onProfilesCleared'>
   logger: Logger
   timeoutMs: number
   compositeToleranceA: number
 }
 
 export function createProfileOperations(deps: Deps) {
+  const compare = createCompositeCompare(deps)
+
   async function versionOf(stationId: string): Promise<OcppVersion> {
     const info = await deps.directory.get(stationId)
     if (!info?.version)
@@ -83,6 +74,8 @@ export function createProfileOperations(deps: Deps) {
       ])
       const session = sessions.find((s) => s.evseId === evseId)
       const needs = session ? await deps.sessions.needs(stationId, evseId) : null
+      const reserved = reservedIdRange(deps.ids)
+      const balanced = installed.some((i) => i.profile.id >= reserved.min && i.profile.id <= reserved.max)
       return checkSetChargingProfile({
         version,
         evseId,
@@ -95,7 +88,8 @@ export function createProfileOperations(deps: Deps) {
           needs !== null &&
           session !== undefined &&
           needs.receivedAt >= new Date(session.startedAt.getTime() - 300_000),
-        reservedIds: reservedIdRange(deps.ids),
+        reservedIds: reserved,
+        balancerStackLevel: balanced ? deps.ids.stackLevel : undefined,
       })
     },
 
@@ -163,14 +157,24 @@ export function createProfileOperations(deps: Deps) {
           chargingProfilePurpose?: string
           stackLevel?: number
         }
-        await deps.profiles.markCleared(stationId, {
+        const cleared = await deps.profiles.markCleared(stationId, {
           chargingProfileId: payload.chargingProfileId as number | undefined,
           evseId: c.evseId,
           purpose: c.chargingProfilePurpose,
           stackLevel: c.stackLevel,
         })
+        const balancer = cleared.filter((r) => r.source === 'balancer')
+        if (balancer.length > 0) {
+          // The balancer's profiles keep the site under its limit: it puts them back.
+          if (balancer.some((r) => r.purpose === 'TxDefaultProfile'))
+            await deps.profiles.forgetStationDefault(stationId)
+          await deps.balancer.onProfilesCleared(
+            stationId,
+            balancer.filter((r) => r.purpose === 'TxProfile').map((r) => r.evseId),
+          )
+        }
       } else if (action === 'GetCompositeSchedule') {
-        await ops.compare(
+        await compare(
           stationId,
           payload as { evseId: number; duration: number; chargingRateUnit?: 'A' | 'W' },
           response,
@@ -249,107 +253,12 @@ export function createProfileOperations(deps: Deps) {
       const reply = await call(stationId, 'GetCompositeSchedule', payload)
       if (!reply.ok)
         return { outcome: 'station_error' as const, code: reply.code, description: reply.description }
-      const check = await ops.compare(
+      const check = await compare(
         stationId,
         { evseId, duration: durationS, chargingRateUnit: unit },
         reply.payload as Record<string, unknown>,
       )
       return { outcome: 'checked' as const, check }
-    },
-
-    async compare(
-      stationId: string,
-      req: { evseId: number; duration: number; chargingRateUnit?: 'A' | 'W' | undefined },
-      response: Record<string, unknown>,
-    ): Promise<CompositeCheck> {
-      const schedule = response.schedule as
-        | {
-            scheduleStart: string
-            duration: number
-            chargingRateUnit: 'A' | 'W'
-            chargingSchedulePeriod: Array<{ startPeriod: number; limit?: number }>
-          }
-        | undefined
-      const unit = schedule?.chargingRateUnit ?? req.chargingRateUnit ?? 'W'
-      const from = schedule ? Date.parse(schedule.scheduleStart) : Date.now()
-      const durationS = schedule?.duration ?? req.duration
-      const [installed, externals, sessions] = await Promise.all([
-        deps.profiles.installed(stationId),
-        deps.profiles.externalLimits(stationId),
-        deps.sessions.listStation(stationId),
-      ])
-      const session = sessions.find((s) => s.evseId === req.evseId)
-      const electrical = {
-        voltage: session?.electrical?.voltage ?? 230,
-        phases: session?.electrical?.phases ?? 3,
-      }
-      const expected = compositeSchedule(
-        installed,
-        externals.map((x) => ({
-          evseId: x.evseId,
-          schedules: x.schedules as ScheduleLike[],
-          setAt: x.setAt.getTime(),
-        })),
-        {
-          evseId: req.evseId,
-          from,
-          durationS,
-          unit,
-          transaction: session
-            ? { id: session.transactionId, startedAt: session.startedAt.getTime() }
-            : undefined,
-          electrical,
-        },
-      )
-      const reported = (schedule?.chargingSchedulePeriod ?? []).map((p) => ({
-        startPeriod: p.startPeriod,
-        limit: p.limit ?? null,
-      }))
-      const toleranceA = deps.compositeToleranceA
-      const differences = schedule
-        ? compareSchedules(
-            expected,
-            reported.map((p) => ({ startPeriod: p.startPeriod, limit: p.limit ?? undefined })),
-            {
-              durationS,
-              tolerance: (x) =>
-                unit === 'A'
-                  ? toleranceA
-                  : Math.max(toleranceA * electrical.voltage * electrical.phases, x * 0.01),
-            },
-          )
-        : []
-      const check: CompositeCheck = {
-        stationId,
-        evseId: req.evseId,
-        checkedAt: new Date().toISOString(),
-        scheduleStart: schedule?.scheduleStart ?? null,
-        durationS,
-        chargingRateUnit: unit,
-        status: String(response.status ?? 'unknown'),
-        reported,
-        expected: expected.map((p) => ({ startPeriod: p.startPeriod, limit: p.limit ?? null })),
-        differences: differences.map((d) => ({
-          atS: d.atS,
-          expected: d.expected,
-          reported: d.reported ?? null,
-        })),
-        matches: differences.length === 0,
-      }
-      await deps.profiles.saveCompositeCheck(stationId, req.evseId, check.matches, check)
-      if (!check.matches) {
-        await publishEvent(deps.js, eventSubject('smart-charging', 'composite-mismatch', stationId), {
-          type: 'smart-charging.composite-mismatch',
-          stationId,
-          time: check.checkedAt,
-          data: check,
-        }).catch((error) => deps.logger.warn({ err: error }, 'composite mismatch event not published'))
-        deps.logger.warn(
-          { stationId, evseId: req.evseId, differences: check.differences.length },
-          'composite schedule differs from the computed one',
-        )
-      }
-      return check
     },
   }
   return ops

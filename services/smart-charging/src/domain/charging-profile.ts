@@ -9,6 +9,8 @@ export type PeriodLike = {
   phaseToUse?: number | undefined
   setpoint?: number | undefined
   dischargeLimit?: number | undefined
+  /** OCPP 2.1. */
+  operationMode?: string | undefined
 }
 
 export type ScheduleLike = {

@@ -164,4 +164,18 @@ describe('composite schedule (K08)', () => {
       [{ atS: 600, expected: 10, reported: 16 }],
     )
   })
+
+  it('takes the computed schedule as a cap only for evseId 0 (the station sums its EVSEs)', () => {
+    const cap = [{ startPeriod: 0, limit: 32 }]
+    const tolerance = () => 0.5
+    const lower = [{ startPeriod: 0, limit: 20 }]
+    assert.deepEqual(compareSchedules(cap, lower, { durationS: 600, tolerance, upperBound: true }), [])
+    assert.deepEqual(compareSchedules(cap, lower, { durationS: 600, tolerance }), [
+      { atS: 0, expected: 32, reported: 20 },
+    ])
+    assert.deepEqual(
+      compareSchedules(cap, [{ startPeriod: 0, limit: 40 }], { durationS: 600, tolerance, upperBound: true }),
+      [{ atS: 0, expected: 32, reported: 40 }],
+    )
+  })
 })

@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { InstalledProfile, ProfileLike } from './charging-profile.js'
-import {
-  checkClearChargingProfile,
-  checkGetChargingProfiles,
-  checkSetChargingProfile,
-  type SetProfileContext,
-} from './profile-rules.js'
+import { checkClearChargingProfile, checkGetChargingProfiles } from './clear-report-rules.js'
+import { checkSetChargingProfile, type SetProfileContext } from './profile-rules.js'
 
 function aProfile(o: Partial<ProfileLike> = {}): ProfileLike {
   return {
@@ -198,6 +194,91 @@ describe('charging profile rules (OCPP 2.0.1 part 2, K01)', () => {
     assert.deepEqual(rules({ profile: priority, version: 'v21' }), ['K01.FR.70'])
     assert.deepEqual(rules({ profile: priority, version: 'v201' }), ['OCPP 2.0.1'])
     assert.deepEqual(rules({ profile: aProfile({ dynUpdateInterval: 60 }), version: 'v21' }), ['K01.FR.122'])
+  })
+
+  it('transactionId only in a TxProfile (ChargingProfileType.transactionId)', () => {
+    assert.deepEqual(rules({ profile: aProfile({ transactionId: 't1' }) }), [
+      'ChargingProfileType.transactionId',
+    ])
+    assert.deepEqual(
+      rules({
+        evseId: 0,
+        profile: aProfile({ chargingProfilePurpose: 'ChargingStationMaxProfile', transactionId: 't1' }),
+      }),
+      ['ChargingProfileType.transactionId'],
+    )
+  })
+
+  it('OCPP 2.1: a PriorityCharging period is ChargingOnly (K01.FR.71)', () => {
+    const s = aProfile().chargingSchedule[0]
+    assert.ok(s)
+    const priority = (operationMode?: string) =>
+      aProfile({
+        chargingProfilePurpose: 'PriorityCharging',
+        chargingSchedule: [
+          {
+            ...s,
+            chargingSchedulePeriod: [
+              { startPeriod: 0, limit: 16, ...(operationMode ? { operationMode } : {}) },
+            ],
+          },
+        ],
+      })
+    assert.deepEqual(rules({ profile: priority('CentralSetpoint'), version: 'v21' }), ['K01.FR.71'])
+    assert.deepEqual(rules({ profile: priority('ChargingOnly'), version: 'v21' }), [])
+    assert.deepEqual(rules({ profile: priority(), version: 'v21' }), [])
+  })
+
+  it("on a balanced station, nothing may take precedence over the balancer's profiles", () => {
+    const balanced = { balancerStackLevel: 1 }
+    const tx = aProfile({ chargingProfilePurpose: 'TxProfile', transactionId: 't1' })
+    assert.deepEqual(rules({ ...balanced, profile: { ...tx, stackLevel: 2 } }), ['CSMS.balanced-site'])
+    assert.deepEqual(rules({ ...balanced, profile: { ...tx, stackLevel: 0 } }), [])
+    assert.deepEqual(rules({ ...balanced, evseId: 0, profile: aProfile({ stackLevel: 5 }) }), [
+      'CSMS.balanced-site',
+    ])
+    assert.deepEqual(rules({ ...balanced, evseId: 0, profile: aProfile({ stackLevel: 0 }) }), [])
+    const max = aProfile({ chargingProfilePurpose: 'ChargingStationMaxProfile', stackLevel: 9 })
+    assert.deepEqual(rules({ ...balanced, evseId: 0, profile: max }), [])
+    assert.deepEqual(
+      rules({
+        ...balanced,
+        version: 'v21',
+        profile: aProfile({ chargingProfilePurpose: 'PriorityCharging', stackLevel: 0 }),
+      }),
+      ['CSMS.balanced-site'],
+    )
+    assert.deepEqual(rules({ profile: { ...tx, stackLevel: 2 } }), [], 'an unbalanced station')
+  })
+
+  it('K05: the profile of a RequestStartTransaction is a TxProfile without transactionId (F01.FR.09, F01.FR.11)', () => {
+    const start = (o: Partial<ProfileLike>, evseId = 1) =>
+      rules({
+        origin: 'RequestStartTransaction',
+        evseId,
+        transactions: new Map(),
+        profile: aProfile({
+          chargingProfilePurpose: 'TxProfile',
+          chargingProfileKind: 'Relative',
+          ...o,
+          chargingSchedule: [
+            { id: 1, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] },
+          ],
+        }),
+      })
+    assert.deepEqual(start({}), [])
+    assert.deepEqual(start({}, 0), [], 'no evseId given: the station picks one')
+    assert.deepEqual(start({ transactionId: 't1' }), ['F01.FR.11'])
+    assert.deepEqual(start({ chargingProfilePurpose: 'TxDefaultProfile' }), ['F01.FR.09'])
+    assert.deepEqual(start({ stackLevel: 3 }).length, 0)
+    assert.deepEqual(
+      rules({
+        origin: 'RequestStartTransaction',
+        balancerStackLevel: 1,
+        profile: aProfile({ chargingProfilePurpose: 'TxProfile', stackLevel: 3 }),
+      }),
+      ['CSMS.balanced-site'],
+    )
   })
 
   it('refuses the ids reserved for load balancing', () => {

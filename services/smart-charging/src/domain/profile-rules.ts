@@ -23,6 +23,16 @@ export type SetProfileContext = {
   chargingNeedsReceived?: boolean | undefined
   /** Ids the CSMS keeps for its own load-balancing profiles. */
   reservedIds?: { min: number; max: number } | undefined
+  /**
+   * The stack level of the load balancer's TxProfiles and TxDefaultProfile, when the station
+   * holds them (its site is balanced): an operator's profile must not take precedence over them.
+   */
+  balancerStackLevel?: number | undefined
+  /**
+   * Where the profile travels: a SetChargingProfileRequest (default), or the chargingProfile of a
+   * RequestStartTransactionRequest (K05), sent before its transaction exists (evseId 0: none given).
+   */
+  origin?: 'SetChargingProfile' | 'RequestStartTransaction' | undefined
 }
 
 const oneDecimal = (x: number) => Math.abs(Math.round(x * 10) - x * 10) < 1e-9
@@ -52,7 +62,14 @@ export function checkSetChargingProfile(ctx: SetProfileContext): RuleViolation[]
       v('K01.ChargingStationMaxProfile', 'a ChargingStationMaxProfile applies to the whole station: evseId 0')
     if (p.chargingProfileKind === 'Relative') v('K01.FR.38', 'a ChargingStationMaxProfile cannot be Relative')
   }
+  if (ctx.origin === 'RequestStartTransaction' && purpose !== PURPOSE.tx) {
+    v('F01.FR.09', 'the chargingProfile of a RequestStartTransaction is a TxProfile')
+  }
   if (purpose === PURPOSE.tx) checkTxProfile(ctx, v)
+  else if (p.transactionId !== undefined) {
+    v('ChargingProfileType.transactionId', 'transactionId is only included in a TxProfile')
+  }
+  checkBalancerPrecedence(ctx, v)
   if (purpose !== PURPOSE.tx) {
     const clash = ctx.installed.find(
       (i) =>
@@ -116,6 +133,14 @@ export function checkSetChargingProfile(ctx: SetProfileContext): RuleViolation[]
 
 function checkTxProfile(ctx: SetProfileContext, v: (rule: string, message: string) => void): void {
   const p = ctx.profile
+  if (ctx.origin === 'RequestStartTransaction') {
+    if (p.transactionId !== undefined)
+      v(
+        'F01.FR.11',
+        'a RequestStartTransaction profile has no transactionId: the transaction does not exist yet',
+      )
+    return
+  }
   if (ctx.evseId <= 0) v('K01.FR.16', 'a TxProfile needs an evseId greater than 0')
   if (p.transactionId === undefined) {
     v('K01.FR.03', 'a TxProfile must carry the transactionId it applies to')
@@ -143,12 +168,39 @@ function checkTxProfile(ctx: SetProfileContext, v: (rule: string, message: strin
   }
 }
 
+/**
+ * On a balanced station the balancer's profiles decide what each transaction may draw. A
+ * TxProfile or TxDefaultProfile above their stack level, or a 2.1 PriorityCharging profile
+ * (it overrules both), would let an EVSE draw power the site did not allocate.
+ */
+function checkBalancerPrecedence(ctx: SetProfileContext, v: (rule: string, message: string) => void): void {
+  const level = ctx.balancerStackLevel
+  if (level === undefined) return
+  const p = ctx.profile
+  const purpose = p.chargingProfilePurpose
+  const above = (purpose === PURPOSE.tx || purpose === PURPOSE.txDefault) && p.stackLevel > level
+  if (above || purpose === PURPOSE.priority) {
+    v(
+      'CSMS.balanced-site',
+      `the station's site is load balanced: a ${purpose}${above ? ` above stack level ${level}` : ''} would override the balancer's share (use the site's limits and priorities, or a ChargingStationMaxProfile)`,
+    )
+  }
+}
+
 function checkV21(p: ProfileLike, v: (rule: string, message: string) => void): void {
   if (
     p.chargingProfilePurpose === PURPOSE.priority &&
     p.chargingSchedule.some((s) => s.duration !== undefined)
   ) {
     v('K01.FR.70', 'a PriorityCharging schedule has no duration')
+  }
+  if (
+    p.chargingProfilePurpose === PURPOSE.priority &&
+    p.chargingSchedule.some((s) =>
+      s.chargingSchedulePeriod.some((q) => (q.operationMode ?? 'ChargingOnly') !== 'ChargingOnly'),
+    )
+  ) {
+    v('K01.FR.71', 'a PriorityCharging schedule has operationMode ChargingOnly only')
   }
   if (
     (p.dynUpdateInterval !== undefined || p.dynUpdateTime !== undefined) &&
@@ -218,57 +270,4 @@ function overlaps(a: ProfileLike, b: ProfileLike): boolean {
   const bFrom = time(b.validFrom) ?? Number.NEGATIVE_INFINITY
   const bTo = time(b.validTo) ?? Number.POSITIVE_INFINITY
   return aFrom < bTo && bFrom < aTo
-}
-
-export type ClearContext = {
-  chargingProfileId?: number | undefined
-  criteria?:
-    | {
-        evseId?: number | undefined
-        chargingProfilePurpose?: string | undefined
-        stackLevel?: number | undefined
-      }
-    | undefined
-}
-
-export function checkClearChargingProfile(c: ClearContext): RuleViolation[] {
-  const out: RuleViolation[] = []
-  const k = c.criteria
-  if (
-    c.chargingProfileId === undefined &&
-    (k === undefined || Object.values(stripUndefined(k)).length === 0)
-  ) {
-    out.push({
-      rule: 'K10.FR.02',
-      message: 'give a chargingProfileId or at least one criterion (evseId, purpose, stackLevel)',
-    })
-  }
-  if (k?.chargingProfilePurpose === PURPOSE.external) {
-    out.push({
-      rule: 'K10.FR.06',
-      message: 'the CSMS cannot clear ChargingStationExternalConstraints profiles',
-    })
-  }
-  return out
-}
-
-export function checkGetChargingProfiles(c: {
-  chargingProfileId?: readonly number[] | undefined
-  chargingProfilePurpose?: string | undefined
-  stackLevel?: number | undefined
-  chargingLimitSource?: readonly string[] | undefined
-}): RuleViolation[] {
-  if (
-    c.chargingProfileId !== undefined &&
-    (c.chargingProfilePurpose !== undefined ||
-      c.stackLevel !== undefined ||
-      c.chargingLimitSource !== undefined)
-  ) {
-    return [{ rule: 'K09.FR.03', message: 'chargingProfileId excludes the other criteria' }]
-  }
-  return []
-}
-
-function stripUndefined(o: object): object {
-  return Object.fromEntries(Object.entries(o).filter(([k, x]) => x !== undefined && k !== 'customData'))
 }

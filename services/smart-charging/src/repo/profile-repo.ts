@@ -49,10 +49,22 @@ export function createProfileRepo(db: Kysely<SmartChargingDb>) {
         set_at: p.setAt,
         updated_at: new Date(),
       }
+      // K01.FR.05: only an accepted profile replaces the one with its id; a refused replacement
+      // leaves the installed profile where it was.
       await db
         .insertInto('charging_profiles')
         .values({ station_id: p.stationId, profile_id: p.profileId, ...values })
-        .onConflict((oc) => oc.columns(['station_id', 'profile_id']).doUpdateSet(values))
+        .onConflict((oc) =>
+          oc
+            .columns(['station_id', 'profile_id'])
+            .doUpdateSet(values)
+            .where((eb) =>
+              eb.or([
+                eb('charging_profiles.status', '!=', 'Accepted'),
+                eb(eb.ref('excluded.status'), '=', 'Accepted'),
+              ]),
+            ),
+        )
         .execute()
     },
 
@@ -134,7 +146,10 @@ export function createProfileRepo(db: Kysely<SmartChargingDb>) {
         }))
     },
 
-    /** ClearChargingProfile accepted: the matching profiles are gone (K10). */
+    /**
+     * ClearChargingProfile accepted: the matching profiles are gone (K10). A chargingProfileId
+     * names its profile whatever the criteria say (an Accepted answer means it was cleared).
+     */
     async markCleared(
       stationId: string,
       c: {
@@ -143,7 +158,7 @@ export function createProfileRepo(db: Kysely<SmartChargingDb>) {
         purpose?: string | undefined
         stackLevel?: number | undefined
       },
-    ): Promise<number> {
+    ): Promise<Array<{ profileId: number; evseId: number; purpose: string; source: string }>> {
       let q = db
         .updateTable('charging_profiles')
         .set({ status: 'Cleared', updated_at: new Date() })
@@ -151,11 +166,18 @@ export function createProfileRepo(db: Kysely<SmartChargingDb>) {
         .where('status', '=', 'Accepted')
         .where('purpose', '!=', 'ChargingStationExternalConstraints')
       if (c.chargingProfileId !== undefined) q = q.where('profile_id', '=', c.chargingProfileId)
-      if (c.evseId !== undefined) q = q.where('evse_id', '=', c.evseId)
-      if (c.purpose !== undefined) q = q.where('purpose', '=', c.purpose)
-      if (c.stackLevel !== undefined) q = q.where('stack_level', '=', c.stackLevel)
-      const r = await q.executeTakeFirst()
-      return Number(r.numUpdatedRows)
+      else {
+        if (c.evseId !== undefined) q = q.where('evse_id', '=', c.evseId)
+        if (c.purpose !== undefined) q = q.where('purpose', '=', c.purpose)
+        if (c.stackLevel !== undefined) q = q.where('stack_level', '=', c.stackLevel)
+      }
+      const rows = await q.returning(['profile_id', 'evse_id', 'purpose', 'source']).execute()
+      return rows.map((r) => ({
+        profileId: r.profile_id,
+        evseId: r.evse_id,
+        purpose: r.purpose,
+        source: r.source,
+      }))
     },
 
     /** A transaction ended: its TxProfiles ended with it (K01.FR.14 station side). */
@@ -288,6 +310,15 @@ export function createProfileRepo(db: Kysely<SmartChargingDb>) {
         .where('station_id', '=', stationId)
         .executeTakeFirst()
       return r ? { limit: r.limit, status: r.status, updatedAt: r.updated_at } : null
+    },
+
+    /** The station no longer holds the balancer's TxDefaultProfile (an operator cleared it). */
+    async forgetStationDefault(stationId: string): Promise<void> {
+      await db
+        .updateTable('station_defaults')
+        .set({ status: 'Cleared', updated_at: new Date() })
+        .where('station_id', '=', stationId)
+        .execute()
     },
 
     async setStationDefault(
