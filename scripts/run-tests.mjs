@@ -53,13 +53,20 @@ if (!process.env.DATABASE_URL) {
   })
 }
 const env = { LOG_LEVEL: 'warn', ...process.env, ...(pg ? { DATABASE_URL: pg.url } : {}) }
+// Each test file gets its own database, but on a NATS_URL server it gets no NATS of its own:
+// the subjects, queue groups and the CSMS_EVENTS stream are the same for every file, so two
+// platforms started at once would answer each other's stations. One file at a time, then.
+const concurrency = process.env.NATS_URL ? 1 : 2
+if (concurrency === 1) {
+  console.error('NATS_URL is set: test files share that server, so they run one at a time')
+}
 
 const child = spawn(
   process.execPath,
   [
     '--enable-source-maps',
     '--test',
-    '--test-concurrency=2',
+    `--test-concurrency=${concurrency}`,
     '--test-timeout=300000',
     ...passThrough,
     ...files,

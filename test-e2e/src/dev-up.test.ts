@@ -1,9 +1,19 @@
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
+import { connect } from 'node:net'
 import { resolve } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { createTempDir, freePort, type ProcessHandle, spawnProcess, waitFor } from '@csms/testkit'
+import {
+  createTempDir,
+  freePort,
+  type ProcessHandle,
+  runCommand,
+  spawnProcess,
+  startNats,
+  startPostgres,
+  waitFor,
+} from '@csms/testkit'
 import { TestStation } from './station-client.js'
 
 const root = resolve(import.meta.dirname, '../../..')
@@ -35,23 +45,36 @@ const alive = (pid: number) => {
   }
 }
 
-describe('./dev up (the launcher behind it, with local NATS and PostgreSQL)', () => {
+describe('./dev up (the launcher behind it)', () => {
   let dir: Awaited<ReturnType<typeof createTempDir>>
+  const dirs: Array<Awaited<ReturnType<typeof createTempDir>>> = []
+  const launched: ProcessHandle[] = []
+  // A failed assertion must not leave a launcher running: SIGTERM lets it stop its servers
+  // (SIGKILL, the testkit's last resort at exit, would orphan them).
   after(async () => {
-    await dir?.remove()
+    for (const handle of launched) await handle.stop('SIGTERM', 60_000)
+    for (const d of dirs) await d.remove()
   })
+
+  async function newDevDir(): Promise<void> {
+    dir = await createTempDir('csms-dev-up')
+    dirs.push(dir)
+  }
 
   function postmasterPid(): number | undefined {
     const file = resolve(dir.path, 'postgres', 'postmaster.pid')
     return existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) : undefined
   }
 
-  async function up(ports: {
-    gateway: number
-    api: number
-    nats: number
-    pg: number
-  }): Promise<ProcessHandle> {
+  async function up(
+    ports: {
+      gateway: number
+      api: number
+      nats: number
+      pg: number
+    },
+    servers: { NATS_URL?: string; DATABASE_URL?: string } = {},
+  ): Promise<ProcessHandle> {
     const env: Record<string, string> = {
       CSMS_DEV_DIR: dir.path,
       CSMS_GATEWAY_PORT: String(ports.gateway),
@@ -62,14 +85,17 @@ describe('./dev up (the launcher behind it, with local NATS and PostgreSQL)', ()
       CSMS_API_TOKEN: 'dev-up-test-token-0123456789',
       LOG_LEVEL: 'warn',
     }
-    // The launcher must make its own servers, whatever the test runner has.
+    // The launcher makes its own servers unless told otherwise, whatever the test runner has.
     const handle = await spawnProcess({
       name: 'dev-up',
       command: process.execPath,
       args: [resolve(root, 'packages/testkit/dist/src/cli/dev-up.js')],
-      env: { ...env, NATS_URL: undefined, DATABASE_URL: undefined },
+      env: { ...env, NATS_URL: servers.NATS_URL, DATABASE_URL: servers.DATABASE_URL },
       silent: process.env.E2E_LOGS !== '1',
+      // As in a terminal, where the launcher leads the process group that Ctrl-C signals.
+      ownProcessGroup: true,
     })
+    launched.push(handle)
     await waitFor(
       async () => {
         if (!alive(handle.pid)) throw new Error(`dev up exited:\n${handle.recentOutput().join('\n')}`)
@@ -82,7 +108,7 @@ describe('./dev up (the launcher behind it, with local NATS and PostgreSQL)', ()
   }
 
   it('starts everything, stops every child on SIGTERM, and reuses its data on the next run', async () => {
-    dir = await createTempDir('csms-dev-up')
+    await newDevDir()
     const ports = {
       gateway: await freePort(),
       api: await freePort(),
@@ -122,10 +148,89 @@ describe('./dev up (the launcher behind it, with local NATS and PostgreSQL)', ()
     assert.equal(res.status, 200)
     assert.equal(((await res.json()) as { vendor: string }).vendor, 'Acme', 'data survived the restart')
     const again = [...descendants(second.pid), postmasterPid() ?? 0]
-    await second.stop('SIGINT', 60_000)
+    // Ctrl-C signals the terminal's whole process group: the launcher alone must get it and
+    // stop the services before NATS, so none of them fails to drain.
+    process.kill(-second.pid, 'SIGINT')
+    assert.equal(await second.exited, 0)
+    const drainFailures = second.recentOutput().filter((l) => /drain failed|connection disconnected/i.test(l))
+    assert.deepEqual(drainFailures, [], 'every service drained before NATS stopped')
     await waitFor(() => again.every((pid) => !alive(pid)), {
       timeoutMs: 10_000,
       description: 'no child left',
     })
   })
+
+  it('uses the servers NATS_URL and DATABASE_URL name, starts none, and leaves them running', async (t) => {
+    await newDevDir()
+    const nats = await startNats()
+    t.after(() => nats.stop())
+    const db = await startPostgres()
+    t.after(() => db.stop())
+    const ports = {
+      gateway: await freePort(),
+      api: await freePort(),
+      nats: await freePort(),
+      pg: await freePort(),
+    }
+
+    const launcher = await up(ports, { NATS_URL: nats.url, DATABASE_URL: db.url })
+    const printed = launcher.recentOutput().join('\n')
+    assert.ok(printed.includes(`NATS                 ${nats.url}`), `prints the NATS it uses:\n${printed}`)
+    const commands = descendants(launcher.pid).map((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim())
+    assert.ok(
+      !commands.includes('nats-server'),
+      `no nats-server of its own (children: ${commands.join(', ')})`,
+    )
+    assert.equal(existsSync(resolve(dir.path, 'postgres')), false, 'no PostgreSQL of its own')
+    // The metrics line names the ports the services really serve on (free ones here).
+    const gatewayOps = /gateway :(\d+)/.exec(printed)?.[1]
+    assert.ok(gatewayOps, `prints the metrics ports:\n${printed}`)
+    assert.equal((await fetch(`http://127.0.0.1:${gatewayOps}/metrics`)).status, 200)
+
+    const station = await TestStation.connect(`ws://127.0.0.1:${ports.gateway}/ocpp`, 'DEV-UP-EXT')
+    const boot = await station.call('BootNotification', {
+      reason: 'PowerUp',
+      chargingStation: { vendorName: 'Acme', model: 'X' },
+    })
+    assert.equal(boot[0], 3)
+    await station.close()
+    const stored = await psql(
+      db.url,
+      "select count(*) from device_management.stations where id = 'DEV-UP-EXT'",
+    )
+    assert.equal(stored, '1', 'the station is stored in the DATABASE_URL database')
+
+    assert.equal(await launcher.stop('SIGINT', 60_000), 0)
+    assert.equal(await psql(db.url, 'select 1'), '1', 'PostgreSQL still answers')
+    assert.match(await natsInfo(nats.url), /^INFO /, 'NATS still answers')
+  })
 })
+
+async function psql(url: string, query: string): Promise<string> {
+  const { stdout } = await runCommand('psql', [
+    url,
+    '-X',
+    '-q',
+    '-A',
+    '-t',
+    '-v',
+    'ON_ERROR_STOP=1',
+    '-c',
+    query,
+  ])
+  return stdout.trim()
+}
+
+/** The INFO line a NATS server greets every client with. */
+function natsInfo(url: string): Promise<string> {
+  const { hostname, port } = new URL(url)
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) })
+    socket.setTimeout(5_000, () => socket.destroy(new Error(`no INFO from ${url}`)))
+    socket.once('error', reject)
+    socket.once('data', (chunk) => {
+      socket.destroy()
+      resolve(String(chunk))
+    })
+  })
+}

@@ -12,7 +12,10 @@ export type E2ePlatform = Platform & {
 /** The platform as separate processes on free ports, with its own NATS and database. */
 export async function startE2ePlatform(env: Record<string, string> = {}): Promise<E2ePlatform> {
   const nats = await startNats()
-  const pg = await startPostgres()
+  const pg = await startPostgres().catch(async (error: unknown) => {
+    await nats.stop()
+    throw error
+  })
   const token = randomBytes(24).toString('base64url')
   try {
     const platform = await startPlatform({

@@ -8,17 +8,21 @@ export type ConfigIssue = {
 /**
  * Thrown once at start-up by `loadConfig` when the environment does not fit the schema.
  * The message lists every bad variable, so one failed start shows everything to fix.
+ *
+ * Services let it go uncaught, and Node then prints the error's own enumerable properties
+ * and its cause after the stack: `issues` is kept out of that print (it repeats the message),
+ * and there is no cause (zod's issues, already turned into `issues`, are 30 lines of noise
+ * under the one line that names the variable).
  */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
-  readonly issues: readonly ConfigIssue[]
+  declare readonly issues: readonly ConfigIssue[]
 
-  constructor(issues: readonly ConfigIssue[], options?: { cause?: unknown }) {
+  constructor(issues: readonly ConfigIssue[]) {
     const lines = issues.map((i) => `  ${i.variable}: ${i.message}`)
     super(
       `invalid configuration (${issues.length} ${issues.length === 1 ? 'problem' : 'problems'}):\n${lines.join('\n')}`,
-      options,
     )
-    this.issues = issues
+    Object.defineProperty(this, 'issues', { value: issues, enumerable: false })
   }
 }

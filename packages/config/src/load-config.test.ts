@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { inspect } from 'node:util'
 import { z } from 'zod'
 import { ConfigError } from './config-error.js'
 import { durationMs } from './duration-ms.js'
@@ -99,6 +100,13 @@ describe('loadConfig', () => {
       text,
       /DATABASE_URL: expected a postgres:\/\/ or postgresql:\/\/ URL, got "mysql:\/\/csms:\*\*\*@db\/csms"/,
     )
+  })
+
+  it('prints, uncaught, as its message and stack without a dump of zod issues', () => {
+    const error = configErrorOf({ ...validEnv, CSMS_API_PORT: 'abc' })
+    const printed = inspect(error)
+    assert.match(printed, /^ConfigError: invalid configuration \(1 problem\):\n {2}CSMS_API_PORT: /)
+    assert.doesNotMatch(printed, /issues:|\[cause\]|ZodError/)
   })
 
   it('reads process.env when no env is given', () => {

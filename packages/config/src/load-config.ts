@@ -18,10 +18,7 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: Env = process.
   }
   const result = schema.safeParse(input)
   if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => toConfigIssue(issue, input)),
-      { cause: result.error },
-    )
+    throw new ConfigError(result.error.issues.map((issue) => toConfigIssue(issue, input)))
   }
   return Object.freeze(result.data)
 }

@@ -15,6 +15,8 @@ export type LocalNatsServerOptions = {
   logPrefix?: string
   /** How long to wait for the server to accept connections. */
   startTimeoutMs?: number
+  /** See SpawnProcessOptions: Ctrl-C reaches only this process, which stops the server. */
+  ownProcessGroup?: boolean
 }
 
 export type LocalNatsServer = LocalServer
@@ -24,7 +26,7 @@ export type LocalNatsServer = LocalServer
  * connections (with JetStream ready when asked). It is killed if this process exits.
  */
 export async function startLocalNatsServer(options: LocalNatsServerOptions): Promise<LocalNatsServer> {
-  const { host, port, storeDir, logPrefix, startTimeoutMs = 15_000 } = options
+  const { host, port, storeDir, logPrefix, startTimeoutMs = 15_000, ownProcessGroup = false } = options
   const binary = await requireNatsServer()
   if (storeDir !== undefined) await mkdir(storeDir, { recursive: true })
   const args = ['--addr', host, '--port', String(port), '--name', `csms-${port}`]
@@ -36,6 +38,7 @@ export async function startLocalNatsServer(options: LocalNatsServerOptions): Pro
       command: binary,
       args,
       silent: logPrefix === undefined,
+      ownProcessGroup,
     })
     try {
       await untilReady(child, host, port, storeDir !== undefined, startTimeoutMs)

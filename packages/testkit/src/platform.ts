@@ -29,6 +29,8 @@ export type PlatformOptions = {
   /** Ops ports (/metrics, /healthz) from here upwards; 0 picks free ports. */
   opsPortBase?: number
   silent?: boolean
+  /** Every service in its own process group (see SpawnProcessOptions); `./dev up` sets it. */
+  ownProcessGroup?: boolean
   readyTimeoutMs?: number
 }
 
@@ -36,6 +38,8 @@ export type Platform = {
   gatewayUrl: string
   apiUrl: string
   processes: ReadonlyMap<PlatformService, ProcessHandle>
+  /** Where each service serves /metrics, /healthz and /readyz. */
+  opsPorts: ReadonlyMap<PlatformService, number>
   stop(): Promise<void>
 }
 
@@ -47,6 +51,7 @@ export type Platform = {
 export async function startPlatform(o: PlatformOptions): Promise<Platform> {
   const host = o.host ?? '127.0.0.1'
   const processes = new Map<PlatformService, ProcessHandle>()
+  const opsPorts = new Map<PlatformService, number>()
   const exited = new Set<PlatformService>()
   const entry = (service: PlatformService, file: string) =>
     join(o.root, 'services', service, 'dist', 'src', file)
@@ -60,6 +65,7 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
       args: ['--enable-source-maps', entry(service, 'migrate.js')],
       env: common,
       ...(o.silent === undefined ? {} : { silent: o.silent }),
+      ...(o.ownProcessGroup === undefined ? {} : { ownProcessGroup: o.ownProcessGroup }),
     })
     const code = await migration.exited
     if (code !== 0) throw new Error(`${service} migrations failed:\n${migration.recentOutput().join('\n')}`)
@@ -76,6 +82,7 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
     let port = o.opsPortBase ?? 0
     for (const service of PLATFORM_SERVICES) {
       const opsPort = port === 0 ? await freePort(host) : port++
+      opsPorts.set(service, opsPort)
       const env: Record<string, string> = {
         ...common,
         CSMS_OPS_HOST: host,
@@ -91,6 +98,7 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
         args: ['--enable-source-maps', entry(service, 'main.js')],
         env,
         ...(o.silent === undefined ? {} : { silent: o.silent }),
+        ...(o.ownProcessGroup === undefined ? {} : { ownProcessGroup: o.ownProcessGroup }),
       })
       processes.set(service, handle)
       void handle.exited.then(() => exited.add(service))
@@ -111,7 +119,7 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
         description: 'every service ready (GET /readyz)',
       },
     )
-    return { gatewayUrl: `ws://${host}:${o.gatewayPort}/ocpp`, apiUrl, processes, stop }
+    return { gatewayUrl: `ws://${host}:${o.gatewayPort}/ocpp`, apiUrl, processes, opsPorts, stop }
   } catch (error) {
     await stop()
     throw error

@@ -14,6 +14,11 @@ export type SpawnProcessOptions = {
   cwd?: string
   /** Keep output out of the console; it is still kept for `recentOutput()`. */
   silent?: boolean
+  /**
+   * Its own process group: a terminal's Ctrl-C then reaches only the parent, which stops its
+   * children in order (the gateway before NATS), instead of every process at once.
+   */
+  ownProcessGroup?: boolean
 }
 
 export type ProcessHandle = {
@@ -34,11 +39,12 @@ const KEPT_LINES = 200
  * It is killed when this process exits, so a crashed test leaves nothing behind.
  */
 export function spawnProcess(options: SpawnProcessOptions): Promise<ProcessHandle> {
-  const { name, command, args = [], env, cwd, silent = false } = options
+  const { name, command, args = [], env, cwd, silent = false, ownProcessGroup = false } = options
   const child = spawn(command, args, {
     cwd,
     env: env === undefined ? process.env : { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: ownProcessGroup,
   })
   const lines: string[] = []
   const keep = (line: string) => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { spawnProcess } from '../src/index.js'
 
@@ -52,6 +53,29 @@ describe('spawnProcess', () => {
     await child.stop('SIGTERM', 300)
     assert.ok(Date.now() - started >= 250, 'it waited for the polite signal first')
     assert.throws(() => process.kill(child.pid, 0), { code: 'ESRCH' })
+  })
+
+  it('puts the process in a process group of its own when asked, so Ctrl-C skips it', async () => {
+    const processGroup = (pid: number) => {
+      // /proc/<pid>/stat is "pid (comm) state ppid pgrp ...".
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2])
+    }
+    const sleeper = (ownProcessGroup: boolean) =>
+      spawnProcess({
+        name: 'grouped',
+        command: node,
+        args: ['-e', 'setInterval(() => {}, 1000)'],
+        silent: true,
+        ownProcessGroup,
+      })
+    const [own, shared] = await Promise.all([sleeper(true), sleeper(false)])
+    try {
+      assert.equal(processGroup(own.pid), own.pid)
+      assert.equal(processGroup(shared.pid), processGroup(process.pid))
+    } finally {
+      await Promise.all([own.stop(), shared.stop()])
+    }
   })
 
   it('rejects with the command name when the binary does not exist', async () => {

@@ -50,6 +50,7 @@ try {
       port: int('CSMS_DEV_NATS_PORT', 4222),
       storeDir: join(devDir, 'nats'),
       logPrefix: 'nats',
+      ownProcessGroup: true,
     })
     servers.push(nats)
     natsUrl = nats.url
@@ -71,6 +72,9 @@ try {
     gatewayPort,
     apiPort,
     apiToken,
+    // Ctrl-C reaches only this process, which stops the gateway first and NATS last; were
+    // the children in the terminal's process group, NATS would quit under draining services.
+    ownProcessGroup: true,
     // 0 picks free ports (tests); otherwise seven consecutive ports from the base.
     opsPortBase: int('CSMS_DEV_OPS_PORT_BASE', 9100, 0),
     // A newcomer's simulated station (and its RFID cards) just work locally; production refuses
@@ -88,12 +92,22 @@ try {
     operator token       ${apiToken}
     NATS                 ${natsUrl}
     PostgreSQL           ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}
-    metrics              http://127.0.0.1:9100-9106/metrics
+    metrics              ${metricsUrls(platform.opsPorts)}
   Ctrl-C stops everything.
 `)
 } catch (error) {
   console.error('[dev] start failed:', error instanceof Error ? error.message : error)
   await stopAll(1)
+}
+
+/** `http://127.0.0.1:9100-9106/metrics` when the ports follow each other, else each one. */
+function metricsUrls(opsPorts: ReadonlyMap<string, number>): string {
+  const ports = [...opsPorts.values()].sort((a, b) => a - b)
+  const first = ports[0]
+  const last = ports.at(-1)
+  if (first === undefined || last === undefined) return '(none)'
+  if (last - first === ports.length - 1) return `http://127.0.0.1:${first}-${last}/metrics`
+  return [...opsPorts].map(([service, port]) => `${service} :${port}`).join(', ')
 }
 
 function readOrCreateToken(file: string): string {
