@@ -1,4 +1,11 @@
-import { createServiceRuntime, ownerOf, runOcppHandlers, type ServiceRuntime, serveCommands } from '@csms/bus'
+import {
+  createFactPublisher,
+  createServiceRuntime,
+  ownerOf,
+  runOcppHandlers,
+  type ServiceRuntime,
+  serveCommands,
+} from '@csms/bus'
 import { createDb, migrateToLatest, pingDb } from '@csms/db'
 import { createCampaignService } from './campaigns/campaign-service.js'
 import { createCommandRecorder } from './commands/record-commands.js'
@@ -6,7 +13,6 @@ import { createStationCaller } from './commands/station-caller.js'
 import type { DeviceManagementConfig } from './config.js'
 import { consumeConnectionEvents } from './consumers/connection-events.js'
 import { watchGatewayLiveness } from './consumers/gateway-liveness.js'
-import { createFactPublisher } from './events/device-facts.js'
 import { systemClock } from './handlers/clock.js'
 import { deviceManagementHandlers } from './handlers/index.js'
 import { createJobStarter } from './jobs/job-starter.js'
@@ -25,6 +31,9 @@ import { serveCampaignRpc } from './rpc/campaign-rpc.js'
 import { serveDeviceModelRpc } from './rpc/device-model-rpc.js'
 import { serveJobRpc } from './rpc/job-rpc.js'
 import { serveStationRpc } from './rpc/station-rpc.js'
+
+/** How long a fact may wait for JetStream's ack before the work that published it fails. */
+const FACT_TIMEOUT_MS = 10_000
 
 /** Composition root: config → clients → handlers; `serve()` runs until SIGTERM. */
 export async function startDeviceManagement(config: DeviceManagementConfig): Promise<ServiceRuntime> {
@@ -48,7 +57,9 @@ export async function startDeviceManagement(config: DeviceManagementConfig): Pro
   runtime.addReadinessCheck(() => pingDb(root))
 
   const clock = systemClock
-  const publish = createFactPublisher(js)
+  const facts = createFactPublisher(nc, { timeoutMs: FACT_TIMEOUT_MS })
+  runtime.onShutdown(() => facts.close())
+  const publish = facts.publish
   const stations = createStationRepo(db)
   const writes = createStationWrites(db)
   // Group commit for the per-connection writes: at most 2 of the pool's connections, so a storm

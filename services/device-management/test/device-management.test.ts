@@ -164,27 +164,54 @@ describe('device-management over real NATS and PostgreSQL', () => {
 
   it('marks the stations of a gateway that stopped beaconing offline', async () => {
     const js = jetstream(nc)
-    nc.publish(
-      GATEWAY_HEARTBEAT_SUBJECT,
-      encodeJson({ gatewayId: 'gw-dead', at: new Date().toISOString(), connections: 1, ttlMs: 500 }),
-    )
-    await publishEvent(js, eventSubject('station', 'connected', 'DM-5'), {
-      type: 'station.connected',
-      stationId: 'DM-5',
-      time: new Date().toISOString(),
-      data: {
+    // gw-dead beacons until its station shows online (a slow machine may take longer than one
+    // TTL to apply the connection fact), then falls silent.
+    const beat = () =>
+      nc.publish(
+        GATEWAY_HEARTBEAT_SUBJECT,
+        encodeJson({ gatewayId: 'gw-dead', at: new Date().toISOString(), connections: 1, ttlMs: 500 }),
+      )
+    beat()
+    const beacon = setInterval(beat, 100)
+    try {
+      await publishEvent(js, eventSubject('station', 'connected', 'DM-5'), {
+        type: 'station.connected',
         stationId: 'DM-5',
-        connectionId: 'x',
-        gatewayId: 'gw-dead',
-        at: new Date().toISOString(),
-        protocol: 'ocpp2.0.1',
-        remoteAddress: '127.0.0.1',
-      },
-    })
-    await waitFor(async () => (await station('DM-5'))?.connected === true, { timeoutMs: 5_000 })
+        time: new Date().toISOString(),
+        data: {
+          stationId: 'DM-5',
+          connectionId: 'x',
+          gatewayId: 'gw-dead',
+          at: new Date().toISOString(),
+          protocol: 'ocpp2.0.1',
+          remoteAddress: '127.0.0.1',
+        },
+      })
+      await waitFor(async () => (await station('DM-5'))?.connected === true, { timeoutMs: 5_000 })
+    } finally {
+      clearInterval(beacon)
+    }
     await waitFor(async () => (await station('DM-5'))?.connected === false, {
       timeoutMs: 5_000,
       description: 'DM-5 offline after its gateway went silent',
     })
+  })
+
+  it('brings a station of a pod taken for dead back online once it speaks, not one whose socket closed', async () => {
+    // gw-dead was only cut off from NATS: it beacons again, its sockets never dropped.
+    const beat = () =>
+      nc.publish(
+        GATEWAY_HEARTBEAT_SUBJECT,
+        encodeJson({ gatewayId: 'gw-dead', at: new Date().toISOString(), connections: 1, ttlMs: 60_000 }),
+      )
+    beat()
+    await nc.flush()
+    assert.equal((await station('DM-5'))?.connected, false, 'a beacon alone proves no socket')
+    const heartbeat = await call('v201', 'Heartbeat', 'DM-5', {})
+    assert.ok(heartbeat.ok)
+    assert.equal((await station('DM-5'))?.connected, true)
+    // DM-4's socket closed (its gateway said so): a late message does not revive it.
+    assert.ok((await call('v201', 'Heartbeat', 'DM-4', {})).ok)
+    assert.equal((await station('DM-4'))?.connected, false)
   })
 })

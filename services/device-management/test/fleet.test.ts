@@ -251,7 +251,7 @@ describe('a fleet of 100 stations behind a real gateway process', () => {
       description: 'every station of the dead gateway offline',
     })
     const elapsed = Date.now() - killedAt
-    // Documented bound (config.ts, CSMS_GATEWAY_TTL_MS): TTL + one sweep; 2 s for a busy machine.
+    // Documented bound (README.md, "Online flag"): beacon TTL + one sweep; 2 s for a busy machine.
     assert.ok(elapsed <= GATEWAY_TTL_MS + SWEEP_MS + 2_000, `offline after ${elapsed} ms`)
     assert.ok(elapsed >= GATEWAY_TTL_MS - GATEWAY_HEARTBEAT_MS, `not before the TTL ran out (${elapsed} ms)`)
   })

@@ -61,7 +61,8 @@ describe('monitoring: monitors, NotifyEvent and security events', () => {
           { value: 900, type: 'Periodic', severity: 8, ...temperature },
         ],
       })
-      await command('SetMonitoringBase', { monitoringBase: 'FactoryDefault' })
+      // All activates the preconfigured monitors and keeps the custom ones (N03.FR.03).
+      await command('SetMonitoringBase', { monitoringBase: 'All' })
       await command('SetMonitoringLevel', { severity: 4 })
       let m = await monitors()
       assert.deepEqual(
@@ -72,7 +73,7 @@ describe('monitoring: monitors, NotifyEvent and security events', () => {
         ],
       )
       assert.deepEqual(m.monitors[0]?.component, { name: 'EVSE', evse: { id: 1 } })
-      assert.deepEqual([m.monitoringBase, m.monitoringLevel], ['FactoryDefault', 4])
+      assert.deepEqual([m.monitoringBase, m.monitoringLevel], ['All', 4])
 
       await command('ClearVariableMonitoring', { id: [12] })
       m = await monitors()
@@ -128,6 +129,100 @@ describe('monitoring: monitors, NotifyEvent and security events', () => {
       )
     } finally {
       station.stop()
+    }
+  })
+
+  it('forgets the custom monitors a FactoryDefault or HardWiredOnly base made the station drop (N03.FR.04, N03.FR.05)', async () => {
+    // MON-1 (2.0.1) holds 11, set by the CSMS, and 21 and 22, known from a report only.
+    let baseAnswer = 'Rejected'
+    const station = fakeStation(h.nc, 'MON-1', { SetMonitoringBase: () => ({ status: baseAnswer }) })
+    try {
+      // The station reports 11 back: a 2.0.1 report does not say it is custom, the CSMS knows.
+      await h.ok('v201', 'NotifyMonitoringReport', 'MON-1', {
+        requestId: 502,
+        seqNo: 0,
+        generatedAt: new Date().toISOString(),
+        monitor: [
+          {
+            ...temperature,
+            variableMonitoring: [
+              { id: 11, transaction: true, value: 70, type: 'UpperThreshold', severity: 2 },
+            ],
+          },
+        ],
+      })
+      await command('SetMonitoringBase', { monitoringBase: 'FactoryDefault' })
+      assert.deepEqual(
+        (await monitors()).monitors.map((x) => x.id),
+        [11, 21, 22],
+        'a refused base changes nothing',
+      )
+      baseAnswer = 'Accepted'
+      await command('SetMonitoringBase', { monitoringBase: 'FactoryDefault' })
+      const m = await monitors()
+      // Monitors of unknown kind stay until the next monitoring report says otherwise.
+      assert.deepEqual(
+        m.monitors.map((x) => x.id),
+        [21, 22],
+      )
+      assert.equal(m.monitoringBase, 'FactoryDefault')
+    } finally {
+      station.stop()
+    }
+
+    // A 2.1 station says what kind each reported monitor is.
+    await h.bootStation('MON-21', 'v21')
+    const v21 = fakeStation(h.nc, 'MON-21', {
+      SetVariableMonitoring: () => ({
+        setMonitoringResult: [{ id: 31, status: 'Accepted', type: 'Delta', severity: 5, ...temperature }],
+      }),
+      SetMonitoringBase: () => ({ status: 'Accepted' }),
+    })
+    const command21 = async (action: string, payload: unknown) => {
+      const result = await callRpc(h.nc, commandRpc('device-management'), {
+        stationId: 'MON-21',
+        version: 'v21',
+        action,
+        payload,
+      })
+      assert.ok(result.ok, `${action} answered a CALLERROR`)
+    }
+    const ids21 = async () =>
+      (await callRpc(h.nc, listMonitorsRpc, { stationId: 'MON-21' })).monitors.map((x) => x.id)
+    try {
+      await command21('SetVariableMonitoring', {
+        setMonitoringData: [{ value: 1, type: 'Delta', severity: 5, ...temperature }],
+      })
+      const monitor = (id: number, eventNotificationType: string) => ({
+        id,
+        transaction: false,
+        value: id,
+        type: 'UpperThreshold',
+        severity: 4,
+        eventNotificationType,
+      })
+      await h.ok('v21', 'NotifyMonitoringReport', 'MON-21', {
+        requestId: 601,
+        seqNo: 0,
+        generatedAt: new Date().toISOString(),
+        monitor: [
+          {
+            ...temperature,
+            variableMonitoring: [
+              monitor(41, 'PreconfiguredMonitor'),
+              monitor(51, 'HardWiredMonitor'),
+              monitor(61, 'CustomMonitor'),
+            ],
+          },
+        ],
+      })
+      assert.deepEqual(await ids21(), [31, 41, 51, 61])
+      await command21('SetMonitoringBase', { monitoringBase: 'All' })
+      assert.deepEqual(await ids21(), [31, 41, 51, 61], 'All keeps every monitor (N03.FR.03)')
+      await command21('SetMonitoringBase', { monitoringBase: 'HardWiredOnly' })
+      assert.deepEqual(await ids21(), [51], 'only the hard-wired monitors are left')
+    } finally {
+      v21.stop()
     }
   })
 

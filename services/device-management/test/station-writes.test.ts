@@ -4,6 +4,7 @@ import { createDb, migrateToLatest } from '@csms/db'
 import { type PostgresHandle, startPostgres } from '@csms/testkit'
 import type { Kysely } from 'kysely'
 import { migrations, SCHEMA } from '../src/migrations/index.js'
+import { createStationRepo } from '../src/repo/station-repo.js'
 import { createStationWrites } from '../src/repo/station-writes.js'
 import type { DeviceManagementDb } from '../src/repo/tables.js'
 
@@ -79,5 +80,52 @@ describe('grouped station writes behave as if applied one by one', () => {
     // A late "connected" of an older socket does not override the newer connection.
     await writes.applyConnections({ connected: [fact('C', 'c1', 4)], disconnected: [] })
     assert.deepEqual(await online('C'), { connected: true, connection_id: 'c2' })
+  })
+
+  it('brings back a station of a pod taken for dead only with a message that arrived after', async () => {
+    const writes = createStationWrites(db)
+    const stations = createStationRepo(db)
+    const online = async (id: string) =>
+      (await db.selectFrom('stations').select('connected').where('id', '=', id).executeTakeFirstOrThrow())
+        .connected
+    await writes.applyConnections({
+      connected: [
+        { ...fact('L1', 'l1', 1), gatewayId: 'gw-lost' },
+        { ...fact('L2', 'l2', 1), gatewayId: 'gw-lost' },
+        { ...fact('L3', 'l3', 1), gatewayId: 'gw-lost' },
+      ],
+      disconnected: [],
+    })
+    assert.equal(await stations.markGatewayLost('gw-lost', at(100)), 3)
+    // Sent before the pod fell silent, written after: proves nothing.
+    await writes.touchMany([{ stationId: 'L1', at: at(90) }])
+    await writes.recordStatuses([
+      { stationId: 'L2', evseId: 1, connectorId: 1, status: 'Available', at: at(90), seenAt: at(95) },
+    ])
+    assert.deepEqual([await online('L1'), await online('L2')], [false, false])
+    await writes.touchMany([{ stationId: 'L1', at: at(110) }])
+    await writes.recordStatuses([
+      { stationId: 'L2', evseId: 1, connectorId: 1, status: 'Available', at: at(90), seenAt: at(111) },
+    ])
+    await writes.recordBoots([
+      {
+        stationId: 'L3',
+        boot: {
+          vendor: 'Acme',
+          model: 'AC',
+          serialNumber: null,
+          firmwareVersion: null,
+          reason: 'PowerUp',
+          protocol: 'ocpp2.0.1',
+          registrationStatus: 'Accepted',
+          at: at(112),
+        },
+      },
+    ])
+    assert.deepEqual([await online('L1'), await online('L2'), await online('L3')], [true, true, true])
+    // A station whose socket closed is not revived by a late message.
+    await writes.applyConnections({ connected: [], disconnected: [fact('L1', 'l1', 120)] })
+    await writes.touchMany([{ stationId: 'L1', at: at(130) }])
+    assert.equal(await online('L1'), false)
   })
 })

@@ -119,6 +119,7 @@ async function record(deps: RecorderDeps, req: CommandRequest, reply: OcppReply)
                 value: d.value,
                 severity: r.severity,
                 transaction: d.transaction ?? false,
+                kind: 'CustomMonitor',
               },
             ]
           : []
@@ -134,15 +135,17 @@ async function record(deps: RecorderDeps, req: CommandRequest, reply: OcppReply)
     }
     case 'SetMonitoringBase':
       if (status === 'Accepted')
-        await deps.monitoring.setMonitoring(req.stationId, {
-          base: (req.payload as Req<'SetMonitoringBase'>).monitoringBase,
-        })
+        await deps.monitoring.applyMonitoringBase(
+          req.stationId,
+          (req.payload as Req<'SetMonitoringBase'>).monitoringBase,
+        )
       return
     case 'SetMonitoringLevel':
       if (status === 'Accepted')
-        await deps.monitoring.setMonitoring(req.stationId, {
-          level: (req.payload as Req<'SetMonitoringLevel'>).severity,
-        })
+        await deps.monitoring.setMonitoringLevel(
+          req.stationId,
+          (req.payload as Req<'SetMonitoringLevel'>).severity,
+        )
       return
     case 'SetDisplayMessage':
       if (status === 'Accepted')

@@ -1,49 +1,55 @@
 import { decodeJson, GATEWAY_HEARTBEAT_SUBJECT, GatewayHeartbeatSchema } from '@csms/bus'
 import type { Logger } from '@csms/telemetry'
 import type { NatsConnection } from '@nats-io/nats-core'
+import { createLivenessBook } from '../domain/gateway-liveness-book.js'
 import type { StationRepo } from '../repo/station-repo.js'
 
 /**
  * A gateway pod killed without goodbye sends no "disconnected" facts. Every pod beacons on
  * gw.heartbeat; when a pod's beacon is overdue its stations are marked offline. Stations whose
- * pod was never heard since this process started are checked after one full TTL.
+ * pod was never heard since this process started are checked after one full TTL. Silence is
+ * not judged while this process's own NATS link is down (see gateway-liveness-book.ts).
  */
 export function watchGatewayLiveness(deps: {
   nc: NatsConnection
-  repo: StationRepo
+  repo: Pick<StationRepo, 'markGatewayLost'>
   logger: Logger
   defaultTtlMs: number
   listGatewaysWithStations: () => Promise<string[]>
 }): { stop(): void } {
-  const deadlines = new Map<string, number>()
-  const startedAt = Date.now()
+  const sweepMs = Math.max(250, Math.floor(deps.defaultTtlMs / 4))
+  const book = createLivenessBook({ defaultTtlMs: deps.defaultTtlMs, sweepMs, now: Date.now() })
   const sub = deps.nc.subscribe(GATEWAY_HEARTBEAT_SUBJECT, {
     callback: (err, msg) => {
       if (err) return
       const beat = GatewayHeartbeatSchema.safeParse(decodeJson(msg.data))
-      if (beat.success) deadlines.set(beat.data.gatewayId, Date.now() + beat.data.ttlMs)
+      if (beat.success) book.beat(beat.data.gatewayId, beat.data.ttlMs, Date.now())
     },
   })
-  const timer = setInterval(() => void sweep(), Math.max(250, Math.floor(deps.defaultTtlMs / 4)))
+  let stopped = false
+  void (async () => {
+    for await (const s of deps.nc.status()) {
+      if (stopped) break
+      if (s.type === 'disconnect') book.linkLost()
+      else if (s.type === 'reconnect') book.linkRestored(Date.now())
+    }
+  })().catch((error: unknown) => deps.logger.warn({ err: error }, 'NATS status watch ended'))
+  const timer = setInterval(() => void sweep(), sweepMs)
 
   async function sweep(): Promise<void> {
-    const now = Date.now()
     try {
-      for (const [gatewayId, deadline] of deadlines) {
-        if (deadline > now) continue
-        deadlines.delete(gatewayId)
-        await lost(gatewayId)
-      }
-      if (now - startedAt < deps.defaultTtlMs) return
+      const { lost, judgeUnheard } = book.sweep(Date.now())
+      for (const gatewayId of lost) await markLost(gatewayId)
+      if (!judgeUnheard) return
       for (const gatewayId of await deps.listGatewaysWithStations()) {
-        if (!deadlines.has(gatewayId)) await lost(gatewayId)
+        if (!book.isHeard(gatewayId)) await markLost(gatewayId)
       }
     } catch (error) {
       deps.logger.warn({ err: error }, 'gateway liveness sweep failed')
     }
   }
 
-  async function lost(gatewayId: string): Promise<void> {
+  async function markLost(gatewayId: string): Promise<void> {
     const count = await deps.repo.markGatewayLost(gatewayId, new Date())
     if (count > 0)
       deps.logger.warn({ gatewayId, stations: count }, 'gateway silent: its stations marked offline')
@@ -51,6 +57,7 @@ export function watchGatewayLiveness(deps: {
 
   return {
     stop() {
+      stopped = true
       clearInterval(timer)
       sub.unsubscribe()
     },

@@ -4,18 +4,14 @@ import {
   type DomainEvent,
   eventSubject,
   type JobFact,
-  publishEvent,
+  type PublishFact,
 } from '@csms/bus'
-import type { JetStreamClient } from '@nats-io/jetstream'
 
-// The facts device-management publishes on CSMS_EVENTS, each with a dedupe id so that a
-// station retrying a message (or a replica retrying a publish) yields one event.
+// The facts device-management publishes on CSMS_EVENTS (through the bus's fact publisher), each
+// with a dedupe id so that a station retrying a message (or a replica retrying a publish)
+// yields one event.
 
-export type PublishFact = (subject: string, event: DomainEvent, dedupeId: string) => Promise<void>
-
-export function createFactPublisher(js: JetStreamClient): PublishFact {
-  return (subject, event, dedupeId) => publishEvent(js, subject, event, dedupeId)
-}
+export type { PublishFact }
 
 const envelope = <T>(type: string, stationId: string | undefined, data: T): DomainEvent<T> => ({
   type,

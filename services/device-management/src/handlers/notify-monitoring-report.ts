@@ -24,6 +24,8 @@ export function createNotifyMonitoringReportHandlers(deps: {
             value: vm.value,
             severity: vm.severity,
             transaction: vm.transaction,
+            // 2.1 says what kind each monitor is; 2.0.1 does not.
+            kind: 'eventNotificationType' in vm ? String(vm.eventNotificationType) : undefined,
           })),
         )
         await deps.monitoring.upsertMonitors(stationId, monitors, 'report', deps.clock())

@@ -24,6 +24,7 @@ export function createStatusNotificationHandlers(deps: Deps) {
           connectorId: payload.connectorId,
           status: payload.connectorStatus,
           at: new Date(payload.timestamp),
+          seenAt: deps.clock(),
         })
         return {}
       },
@@ -33,7 +34,8 @@ export function createStatusNotificationHandlers(deps: Deps) {
     version: 'v16',
     action: 'StatusNotification',
     async handle({ stationId, payload }) {
-      const at = payload.timestamp ? new Date(payload.timestamp) : deps.clock()
+      const seenAt = deps.clock()
+      const at = payload.timestamp ? new Date(payload.timestamp) : seenAt
       const evseId = payload.connectorId
       await commit.submit({
         stationId,
@@ -41,6 +43,7 @@ export function createStatusNotificationHandlers(deps: Deps) {
         connectorId: evseId === 0 ? 0 : 1,
         status: payload.status,
         at,
+        seenAt,
       })
       return {}
     },

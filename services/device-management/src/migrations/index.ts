@@ -4,6 +4,8 @@ import * as m0002 from './0002-device-model.js'
 import * as m0003 from './0003-monitoring.js'
 import * as m0004 from './0004-jobs-and-campaigns.js'
 import * as m0005 from './0005-display-messages.js'
+import * as m0006 from './0006-monitor-kind.js'
+import * as m0007 from './0007-gateway-lost.js'
 
 export const SCHEMA = 'device_management'
 
@@ -14,4 +16,6 @@ export const migrations: Record<string, Migration> = {
   '0003-monitoring': m0003,
   '0004-jobs-and-campaigns': m0004,
   '0005-display-messages': m0005,
+  '0006-monitor-kind': m0006,
+  '0007-gateway-lost': m0007,
 }

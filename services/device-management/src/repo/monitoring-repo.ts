@@ -10,6 +10,19 @@ export type MonitorWrite = {
   value: number
   severity: number
   transaction: boolean
+  /** CustomMonitor, PreconfiguredMonitor or HardWiredMonitor, when the message says. */
+  kind?: string | undefined
+}
+
+/**
+ * The kinds of monitor a station drops when its monitoring base is set (N03): FactoryDefault
+ * removes the custom ones, HardWiredOnly the custom ones and disables the preconfigured ones;
+ * All keeps every monitor.
+ */
+const DROPPED_BY_BASE: Readonly<Record<string, readonly string[]>> = {
+  All: [],
+  FactoryDefault: ['CustomMonitor'],
+  HardWiredOnly: ['CustomMonitor', 'PreconfiguredMonitor'],
 }
 
 export type MonitoringRepo = ReturnType<typeof createMonitoringRepo>
@@ -40,6 +53,7 @@ export function createMonitoringRepo(db: Kysely<DeviceManagementDb>) {
             severity: m.severity,
             transaction: m.transaction,
             source,
+            kind: m.kind ?? null,
             updated_at: at,
           })),
         )
@@ -52,10 +66,26 @@ export function createMonitoringRepo(db: Kysely<DeviceManagementDb>) {
             severity: eb.ref('excluded.severity'),
             transaction: eb.ref('excluded.transaction'),
             source: eb.ref('excluded.source'),
+            // A 2.0.1 report does not say what kind a monitor is: what was known stays.
+            kind: eb.fn.coalesce(eb.ref('excluded.kind'), eb.ref('device_monitors.kind')),
             updated_at: eb.ref('excluded.updated_at'),
           })),
         )
         .execute()
+    },
+
+    /** The station accepted a monitoring base: forget the monitors it dropped (N03.FR.04/05). */
+    async applyMonitoringBase(stationId: string, base: string): Promise<void> {
+      const dropped = DROPPED_BY_BASE[base] ?? []
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('stations').set({ monitoring_base: base }).where('id', '=', stationId).execute()
+        if (dropped.length > 0)
+          await trx
+            .deleteFrom('device_monitors')
+            .where('station_id', '=', stationId)
+            .where('kind', 'in', dropped)
+            .execute()
+      })
     },
 
     async deleteMonitors(stationId: string, ids: number[]): Promise<void> {
@@ -67,15 +97,8 @@ export function createMonitoringRepo(db: Kysely<DeviceManagementDb>) {
         .execute()
     },
 
-    async setMonitoring(stationId: string, change: { base?: string; level?: number }): Promise<void> {
-      await db
-        .updateTable('stations')
-        .set({
-          ...(change.base === undefined ? {} : { monitoring_base: change.base }),
-          ...(change.level === undefined ? {} : { monitoring_level: change.level }),
-        })
-        .where('id', '=', stationId)
-        .execute()
+    async setMonitoringLevel(stationId: string, level: number): Promise<void> {
+      await db.updateTable('stations').set({ monitoring_level: level }).where('id', '=', stationId).execute()
     },
 
     async listMonitors(stationId: string) {

@@ -53,7 +53,7 @@ export function createStationRepo(db: Kysely<DeviceManagementDb>) {
     async markGatewayLost(gatewayId: string, at: Date): Promise<number> {
       const result = await db
         .updateTable('stations')
-        .set({ connected: false, disconnected_at: at })
+        .set({ connected: false, disconnected_at: at, gateway_lost_at: at })
         .where('gateway_id', '=', gatewayId)
         .where('connected', '=', true)
         .executeTakeFirst()

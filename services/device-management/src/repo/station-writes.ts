@@ -3,7 +3,16 @@ import type { Registration, RegistrationStatus } from '../domain/boot-policy.js'
 import type { BootInfo, ConnectionFact } from './station-repo.js'
 import type { DeviceManagementDb } from './tables.js'
 
-export type StatusWrite = { stationId: string; evseId: number; connectorId: number; status: string; at: Date }
+export type StatusWrite = {
+  stationId: string
+  evseId: number
+  connectorId: number
+  status: string
+  /** The station's timestamp of the status. */
+  at: Date
+  /** When the message reached device-management. */
+  seenAt?: Date
+}
 export type StationWrites = ReturnType<typeof createStationWrites>
 
 /**
@@ -19,6 +28,18 @@ function lastBy<T>(items: readonly T[], key: (t: T) => string, newer?: (a: T, b:
     if (prev === undefined || newer === undefined || !newer(prev, t)) byKey.set(k, t)
   }
   return [...byKey.keys()].sort().map((k) => byKey.get(k) as T)
+}
+
+/**
+ * A message that reached device-management after its station was marked offline only because
+ * its gateway pod fell silent proves the socket alive (the pod was cut off from NATS, not
+ * dead): online again. `last_seen_at` is when the message arrived, so one that was sent
+ * before the pod died and waited in a group commit revives nothing. A station whose socket
+ * closed stays offline until the gateway reports a new one.
+ */
+const aliveAgain = {
+  connected: sql<boolean>`stations.connected or coalesce(stations.gateway_lost_at < excluded.last_seen_at, false)`,
+  gateway_lost_at: sql<Date | null>`case when stations.gateway_lost_at < excluded.last_seen_at then null else stations.gateway_lost_at end`,
 }
 
 /**
@@ -73,6 +94,7 @@ export function createStationWrites(db: Kysely<DeviceManagementDb>) {
             last_boot_at: eb.ref('excluded.last_boot_at'),
             last_seen_at: eb.ref('excluded.last_seen_at'),
             updated_at: eb.ref('excluded.updated_at'),
+            ...aliveAgain,
           })),
         )
         .execute()
@@ -85,7 +107,9 @@ export function createStationWrites(db: Kysely<DeviceManagementDb>) {
         .insertInto('stations')
         .values(rows)
         .onConflict((oc) =>
-          oc.column('id').doUpdateSet((eb) => ({ last_seen_at: eb.ref('excluded.last_seen_at') })),
+          oc
+            .column('id')
+            .doUpdateSet((eb) => ({ last_seen_at: eb.ref('excluded.last_seen_at'), ...aliveAgain })),
         )
         .execute()
     },
@@ -94,7 +118,7 @@ export function createStationWrites(db: Kysely<DeviceManagementDb>) {
     async recordStatuses(statuses: readonly StatusWrite[]): Promise<void> {
       if (statuses.length === 0) return
       const now = new Date()
-      await this.touchMany(statuses.map((s) => ({ stationId: s.stationId, at: now })))
+      await this.touchMany(statuses.map((s) => ({ stationId: s.stationId, at: s.seenAt ?? now })))
       const rows = lastBy(
         statuses,
         (s) => `${s.stationId}\u0000${s.evseId}\u0000${s.connectorId}`,
@@ -158,6 +182,7 @@ export function createStationWrites(db: Kysely<DeviceManagementDb>) {
                 protocol: eb.ref('excluded.protocol'),
                 connected_at: eb.ref('excluded.connected_at'),
                 last_seen_at: eb.ref('excluded.last_seen_at'),
+                gateway_lost_at: null,
               }))
               .where((eb) =>
                 eb.or([
@@ -172,7 +197,7 @@ export function createStationWrites(db: Kysely<DeviceManagementDb>) {
         const gone = lastBy(facts.disconnected, (f) => `${f.stationId}\u0000${f.connectionId}`)
         await sql`
           update ${sql.table('stations')} as s
-             set connected = false, disconnected_at = v.at
+             set connected = false, disconnected_at = v.at, gateway_lost_at = null
             from unnest(${gone.map((f) => f.stationId)}::text[],
                         ${gone.map((f) => f.connectionId)}::text[],
                         ${gone.map((f) => f.at.toISOString())}::timestamptz[]) as v(id, cid, at)

@@ -28,6 +28,8 @@ export type StationsTable = {
   gateway_id: string | null
   connected_at: Timestamp | null
   disconnected_at: Timestamp | null
+  /** Set when marked offline because its gateway pod fell silent; cleared by any news of it. */
+  gateway_lost_at: Timestamp | null
   last_seen_at: Timestamp | null
   created_at: DefaultedTimestamp
   updated_at: DefaultedTimestamp
@@ -82,6 +84,8 @@ export type DeviceMonitorsTable = {
   severity: number
   transaction: boolean
   source: string
+  /** CustomMonitor, PreconfiguredMonitor or HardWiredMonitor; null when not known. */
+  kind: string | null
   updated_at: DefaultedTimestamp
 }
 
