@@ -30,6 +30,7 @@ export {
   type Platform,
   type PlatformOptions,
   type PlatformService,
+  SERVICE_NODE_FLAGS,
   startPlatform,
 } from './platform.js'
 export { type CommandResult, type RunCommandOptions, runCommand } from './run-command.js'

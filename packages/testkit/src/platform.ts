@@ -15,6 +15,16 @@ export const PLATFORM_SERVICES = [
 ] as const
 export type PlatformService = (typeof PLATFORM_SERVICES)[number]
 
+/**
+ * Node flags a service runs with, here and in production (container command or NODE_OPTIONS).
+ * transaction: meter values wait for their group commit longer than a 16 MiB young generation
+ * lasts at thousands of messages a second, so they were promoted and left to full collections;
+ * 32 MiB semi-spaces cut its CPU per message by ~15 % (services/transaction/BENCHMARKS.md).
+ */
+export const SERVICE_NODE_FLAGS: Readonly<Partial<Record<PlatformService, readonly string[]>>> = {
+  transaction: ['--max-semi-space-size=32'],
+}
+
 export type PlatformOptions = {
   /** Repository root (the folder with services/). */
   root: string
@@ -95,7 +105,7 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
       const handle = await spawnProcess({
         name: service,
         command: process.execPath,
-        args: ['--enable-source-maps', entry(service, 'main.js')],
+        args: ['--enable-source-maps', ...(SERVICE_NODE_FLAGS[service] ?? []), entry(service, 'main.js')],
         env,
         ...(o.silent === undefined ? {} : { silent: o.silent }),
         ...(o.ownProcessGroup === undefined ? {} : { ownProcessGroup: o.ownProcessGroup }),

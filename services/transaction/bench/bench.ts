@@ -11,7 +11,15 @@ import {
   servicesReady,
 } from '@csms/bus'
 import { createDb } from '@csms/db'
-import { freePort, type ProcessHandle, spawnProcess, startNats, startPostgres, waitFor } from '@csms/testkit'
+import {
+  freePort,
+  type ProcessHandle,
+  SERVICE_NODE_FLAGS,
+  spawnProcess,
+  startNats,
+  startPostgres,
+  waitFor,
+} from '@csms/testkit'
 import { connect, headers } from '@nats-io/transport-node'
 import { sql } from 'kysely'
 import { SCHEMA } from '../src/migrations/index.js'
@@ -68,6 +76,8 @@ async function main() {
       name: 'transaction',
       command: process.execPath,
       args: [
+        // As the platform launches it; BENCH_NODE_FLAGS come after and win (e.g. --max-semi-space-size=16).
+        ...(SERVICE_NODE_FLAGS.transaction ?? []),
         ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
         ...(process.env.BENCH_PROFILE_DIR
           ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
