@@ -50,9 +50,20 @@ describe('a station answered Pending or Rejected may send only what OCPP allows 
       assert.deepEqual(answer.slice(0, 3), [4, `x-${action}`, 'SecurityError'], action)
       assert.match(String(answer[3]), /Rejected/)
     }
+    // B03.FR.03: nothing goes to a Rejected station; the requester hears why.
+    const refused = await csmsCall('CS-REJ', 'GetVariables', {
+      getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }],
+    })
+    assert.equal(refused.ok, false)
+    assert.match(refused.ok ? '' : refused.description, /Rejected/)
     registration.set('CS-REJ', 'Accepted')
     assert.equal(((await boot(station, 'b2'))[2] as { status: string }).status, 'Accepted')
     assert.deepEqual(await station.call('Heartbeat', {}, 'hb'), [3, 'hb', { currentTime: now }])
+    assert.deepEqual(
+      station.pending().filter((fr) => fr[0] === 2),
+      [],
+      'the station received no CALL while Rejected',
+    )
   })
 
   it('lets a Pending station send only what the CSMS triggered or asked a report for', async () => {

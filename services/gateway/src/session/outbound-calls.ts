@@ -36,6 +36,15 @@ export class OutboundCalls {
     } catch {
       return this.refuse(msg, action, error('FormatViolation', 'payload is not JSON'))
     }
+    if (!this.session.csmsMayCall)
+      return this.refuse(
+        msg,
+        action,
+        error(
+          'GenericError',
+          `${protocol} station is Rejected: the CSMS sends it nothing until it boots again`,
+        ),
+      )
     const asked = Number(msg.headers?.get(HEADER.timeoutMs))
     const timeoutMs = this.session.ctx.callTimeoutMs
     const waitMs = Number.isFinite(asked) && asked > 0 ? Math.min(asked, timeoutMs) : timeoutMs

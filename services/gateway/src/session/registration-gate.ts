@@ -2,7 +2,8 @@
  * What a station whose BootNotification was answered Pending or Rejected may still send
  * (OCPP 2.0.1 B02.FR.09, B03.FR.07; 2.1 alike): while Rejected, only BootNotification; while
  * Pending, also what the CSMS asked for through TriggerMessage, GetBaseReport or GetReport. Any
- * other CALL is answered CALLERROR SecurityError. The gateway sees the BootNotification answer
+ * other CALL is answered CALLERROR SecurityError. While Rejected the CSMS sends the station
+ * nothing (B03.FR.03): its CALLs are refused to their requester. The gateway sees the BootNotification answer
  * pass, so it keeps this per socket; a new socket starts open (the station has not booted on it,
  * and device-management answers what it sends by the stored registration).
  */
@@ -31,6 +32,11 @@ export class RegistrationGate {
   admits(action: string): boolean {
     if (action === 'BootNotification') return true
     return this.status === 'Pending' && this.asked.has(action)
+  }
+
+  /** Whether the CSMS may send the station a CALL now. */
+  get csmsMayCall(): boolean {
+    return this.status !== 'Rejected'
   }
 
   describe(action: string): string {

@@ -161,6 +161,11 @@ export class StationSession {
     return false
   }
 
+  /** False while the station's registration on this socket is Rejected (B03.FR.03). */
+  get csmsMayCall(): boolean {
+    return this.gate?.csmsMayCall ?? true
+  }
+
   /** A CSMS CALL is on its way to the station (what a Pending station may then send back). */
   csmsCalling(action: string, payload: unknown): void {
     this.gate?.csmsCalled(action, payload)
