@@ -6,6 +6,7 @@ import { resolve } from 'node:path'
 import { after, describe, it } from 'node:test'
 import {
   createTempDir,
+  DEV_CONTRACT_PLACEHOLDER_EXI,
   freePort,
   type ProcessHandle,
   runCommand,
@@ -82,6 +83,7 @@ describe('./dev up (the launcher behind it)', () => {
       CSMS_DEV_NATS_PORT: String(ports.nats),
       CSMS_DEV_PG_PORT: String(ports.pg),
       CSMS_DEV_OPS_PORT_BASE: '0',
+      CSMS_DEV_CONTRACT_PROVIDER_PORT: '0',
       CSMS_API_TOKEN: 'dev-up-test-token-0123456789',
       LOG_LEVEL: 'warn',
     }
@@ -131,6 +133,17 @@ describe('./dev up (the launcher behind it)', () => {
       chargingStation: { vendorName: 'Acme', model: 'X' },
     })
     assert.equal(boot[0], 3)
+    // Plug & Charge reaches the development contract provider the launcher runs and configures.
+    const certificate = await station.call('Get15118EVCertificate', {
+      iso15118SchemaVersion: 'urn:iso:15118:2:2013:MsgDef',
+      action: 'Install',
+      exiRequest: 'RVhJLXJlcXVlc3Q=',
+    })
+    assert.deepEqual(certificate[2], { status: 'Accepted', exiResponse: DEV_CONTRACT_PLACEHOLDER_EXI })
+    const providerUrl = /contract provider\s+(http:\S+)/.exec(first.recentOutput().join('\n'))?.[1]
+    assert.ok(providerUrl, 'prints the contract provider URL')
+    const anonymous = await fetch(providerUrl, { method: 'POST', body: '{}' })
+    assert.equal(anonymous.status, 401, 'the printed provider answers, and only with its token')
     await station.close()
     const children = descendants(first.pid)
     // pg_ctl detaches the postmaster, so PostgreSQL is watched through its pid file instead.

@@ -1,3 +1,11 @@
+export {
+  DEV_CONTRACT_PLACEHOLDER_EXI,
+  type DevContractProvider,
+  type DevContractProviderCall,
+  type DevContractProviderMode,
+  type DevContractProviderOptions,
+  startDevContractProvider,
+} from './dev-contract-provider.js'
 export { configuredBackend, isDockerAvailable, TestkitBackend } from './docker-available.js'
 export { isProcessAlive, killQuietly, onProcessExit } from './exit-cleanup.js'
 export { freePort } from './free-port.js'

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { callRpc, upsertIdTokenRpc } from '@csms/bus'
+import {
+  DEV_CONTRACT_PLACEHOLDER_EXI,
+  type DevContractProvider,
+  startDevContractProvider,
+} from '@csms/testkit'
 import { pkijs } from '../src/pki/engine.js'
 import { hashDataOf } from '../src/pki/hash-data.js'
 import { type Harness, startHarness } from './support/harness.js'
@@ -22,9 +25,7 @@ describe('Plug & Charge over real NATS and PostgreSQL, against a PKI made in the
   let moSub: TestCert
   let v2gRoot: TestCert
   let ocsp: OcspResponder
-  let provider: Server
-  const providerCalls: unknown[] = []
-  const providerMode = { fail: false }
+  let provider: DevContractProvider
 
   before(async () => {
     ocsp = await startOcspResponder()
@@ -46,25 +47,11 @@ describe('Plug & Charge over real NATS and PostgreSQL, against a PKI made in the
       ['CN', 'Test V2G Root'],
     ])
     for (const ca of [moRoot, moSub, v2gRoot]) ocsp.serve(ca)
-    // A local contract-certificate provider, as a mobility operator's backend would answer.
-    provider = createServer((req, res) => {
-      const chunks: Buffer[] = []
-      req.on('data', (c: Buffer) => chunks.push(c))
-      req.on('end', () => {
-        providerCalls.push({
-          auth: req.headers.authorization,
-          body: JSON.parse(Buffer.concat(chunks).toString()),
-        })
-        if (providerMode.fail) return res.writeHead(503).end()
-        res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ status: 'Accepted', exiResponse: 'RVhJLXJlc3BvbnNl', remainingContracts: 2 }))
-      })
-    })
-    await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve))
+    // The development provider `./dev up` runs, standing in for a mobility operator's backend.
+    provider = await startDevContractProvider({ token: 'provider-secret', remainingContracts: 2 })
     h = await startHarness({
       CSMS_AUTH_V2G_TRUST_ANCHORS_PEM: moRoot.pem + v2gRoot.pem,
-      CSMS_AUTH_CONTRACT_PROVIDER_URL: `http://127.0.0.1:${(provider.address() as AddressInfo).port}/contracts`,
+      CSMS_AUTH_CONTRACT_PROVIDER_URL: provider.url,
       CSMS_AUTH_CONTRACT_PROVIDER_TOKEN: 'provider-secret',
       // The test's OCSP responder listens on loopback, which production refuses (SSRF).
       CSMS_AUTH_ALLOW_PRIVATE_URLS: 'true',
@@ -73,7 +60,7 @@ describe('Plug & Charge over real NATS and PostgreSQL, against a PKI made in the
   after(async () => {
     await h?.stop()
     await ocsp?.stop()
-    await new Promise<void>((resolve) => (provider ? provider.close(() => resolve()) : resolve()))
+    await provider?.stop()
   })
 
   it('passes Get15118EVCertificate to the contract-certificate provider and relays its EXI answer', async () => {
@@ -84,26 +71,30 @@ describe('Plug & Charge over real NATS and PostgreSQL, against a PKI made in the
     }
     assert.deepEqual(await h.ok('v201', 'Get15118EVCertificate', 'CS-PNC', request), {
       status: 'Accepted',
-      exiResponse: 'RVhJLXJlc3BvbnNl',
+      exiResponse: DEV_CONTRACT_PLACEHOLDER_EXI,
     })
-    assert.deepEqual(providerCalls.at(-1), {
-      auth: 'Bearer provider-secret',
+    assert.deepEqual(provider.calls.at(-1), {
+      authorization: 'Bearer provider-secret',
       body: { stationId: 'CS-PNC', ...request },
+      status: 200,
     })
     assert.deepEqual(await h.ok('v21', 'Get15118EVCertificate', 'CS-PNC', request), {
       status: 'Accepted',
-      exiResponse: 'RVhJLXJlc3BvbnNl',
+      exiResponse: DEV_CONTRACT_PLACEHOLDER_EXI,
       remainingContracts: 2,
     })
-    providerMode.fail = true
+    provider.mode = 'unavailable'
     const failed = await h.ok<{ status: string; statusInfo?: { reasonCode: string } }>(
       'v201',
       'Get15118EVCertificate',
       'CS-PNC',
       request,
     )
-    providerMode.fail = false
+    provider.mode = 'fail'
+    const refused = await h.ok('v201', 'Get15118EVCertificate', 'CS-PNC', request)
+    provider.mode = 'accept'
     assert.deepEqual([failed.status, failed.statusInfo?.reasonCode], ['Failed', 'ProviderFailed'])
+    assert.deepEqual(refused, { status: 'Failed', exiResponse: '' }, "the provider's own Failed")
   })
 
   it('answers GetCertificateStatus from OCSP, and from its cache the second time', async () => {

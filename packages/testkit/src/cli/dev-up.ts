@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { startDevContractProvider } from '../dev-contract-provider.js'
 import { startLocalNatsServer } from '../local-nats-server.js'
 import { startLocalPostgresServer } from '../local-postgres-server.js'
 import type { ManagedServer } from '../managed-server.js'
@@ -24,6 +25,8 @@ const int = (name: string, fallback: number, min = 1) => {
 }
 const gatewayPort = int('CSMS_GATEWAY_PORT', 9000)
 const apiPort = int('CSMS_API_PORT', 8080)
+// 0 picks a free port. Unused when CSMS_AUTH_CONTRACT_PROVIDER_URL names the operator's own.
+const contractProviderPort = int('CSMS_DEV_CONTRACT_PROVIDER_PORT', 9190, 0)
 
 const servers: ManagedServer[] = []
 let stopping = false
@@ -65,6 +68,30 @@ try {
     databaseUrl = pg.url
   }
   const apiToken = env.CSMS_API_TOKEN || readOrCreateToken(join(devDir, 'api-token'))
+  // Get15118EVCertificate needs a contract-certificate provider; without the operator's own,
+  // a local one answers with a labelled placeholder (no EXI codec: never a real contract).
+  // It is configured by the operator, not by stations, so loopback needs no SSRF allowance.
+  let contractProvider: { url: string; env: Record<string, string> } | undefined
+  if (!env.CSMS_AUTH_CONTRACT_PROVIDER_URL) {
+    const token = randomBytes(24).toString('base64url')
+    const provider = await startDevContractProvider({
+      port: contractProviderPort,
+      token,
+      onCall: ({ body, status }) => {
+        const { action, stationId } = (body ?? {}) as { action?: unknown; stationId?: unknown }
+        console.log(`[contract-provider] ${String(action)} for ${String(stationId)}: HTTP ${status}`)
+      },
+    }).catch((error: unknown) => {
+      throw new Error(
+        `contract provider: ${(error as Error).message} (CSMS_DEV_CONTRACT_PROVIDER_PORT moves it)`,
+      )
+    })
+    servers.push(provider)
+    contractProvider = {
+      url: provider.url,
+      env: { CSMS_AUTH_CONTRACT_PROVIDER_URL: provider.url, CSMS_AUTH_CONTRACT_PROVIDER_TOKEN: token },
+    }
+  }
   platform = await startPlatform({
     root,
     natsUrl,
@@ -83,6 +110,7 @@ try {
       CSMS_ALLOW_UNKNOWN_STATIONS: env.CSMS_ALLOW_UNKNOWN_STATIONS ?? 'true',
       CSMS_AUTH_ACCEPT_UNKNOWN_ID_TOKENS: env.CSMS_AUTH_ACCEPT_UNKNOWN_ID_TOKENS ?? 'true',
       LOG_LEVEL: env.LOG_LEVEL ?? 'info',
+      ...contractProvider?.env,
     },
   })
   console.log(`
@@ -93,6 +121,7 @@ try {
     NATS                 ${natsUrl}
     PostgreSQL           ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}
     metrics              ${metricsUrls(platform.opsPorts)}
+    contract provider    ${contractProvider ? `${contractProvider.url}   (development placeholder: issues no real contracts)` : 'yours (CSMS_AUTH_CONTRACT_PROVIDER_URL)'}
   Ctrl-C stops everything.
 `)
 } catch (error) {
