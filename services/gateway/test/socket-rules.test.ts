@@ -15,6 +15,14 @@ import { refusal } from './support/test-station.js'
 
 const heartbeat = { currentTime: '2026-11-26T10:00:00.000Z' }
 
+type LogMessage = {
+  stationId: string
+  protocol: string
+  gatewayId: string
+  connectionId: string
+  frames: Array<{ at: string; direction: string; frame: string }>
+}
+
 describe('socket rules, message log, events and metrics', () => {
   let f: Fixture
 
@@ -86,13 +94,12 @@ describe('socket rules, message log, events and metrics', () => {
       subject: string
     }> = []
     const messages = await consumer.consume()
-    // One message per station and flush, one JSON entry per line.
+    // One message per connection and flush: its facts once, then its frames.
     for await (const m of messages) {
-      for (const line of m.string().split('\n'))
-        entries.push({
-          ...(JSON.parse(line) as { direction: string; frame: string; stationId: string; at: string }),
-          subject: m.subject,
-        })
+      const logged = m.json<LogMessage>()
+      for (const fr of logged.frames) entries.push({ ...fr, stationId: logged.stationId, subject: m.subject })
+      assert.equal(logged.gatewayId, f.gateway.gatewayId)
+      assert.equal(logged.protocol, 'ocpp2.0.1')
       if (entries.length >= 4) break
     }
     await messages.close()
@@ -129,7 +136,7 @@ describe('socket rules, message log, events and metrics', () => {
     const messages = await consumer.consume()
     for await (const m of messages) {
       sizes.push(m.data.length)
-      for (const line of m.string().split('\n')) logged.push((JSON.parse(line) as { frame: string }).frame)
+      for (const fr of m.json<LogMessage>().frames) logged.push(fr.frame)
       if (logged.length >= 22) break
     }
     await messages.close()

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { formatLogEntry, isoClock } from './message-log.js'
+import { formatFrameEntry, formatLogMessage, isoClock } from './message-log.js'
 
 describe('message log entries', () => {
-  it('are the JSON of the entry object, whatever the station id and frame hold', () => {
+  it('are the JSON of the connection and its frames, whatever the station id and frames hold', () => {
     const station = {
       stationId: 'CS "7" \\ é\u0001',
       version: 'v201' as const,
@@ -11,15 +11,19 @@ describe('message log entries', () => {
       connectionId: 'c-1',
     }
     const frame = '[2,"a\\"b","DataTransfer",{"data":"line\\nbreak ☃"}]\u2028'
-    const entry = formatLogEntry('2026-11-26T09:00:00.000Z', 'gw-"1"', station, 'in', frame)
-    assert.deepEqual(JSON.parse(entry), {
-      at: '2026-11-26T09:00:00.000Z',
+    const entries = [
+      formatFrameEntry('2026-11-26T09:00:00.000Z', 'in', frame),
+      formatFrameEntry('2026-11-26T09:00:00.001Z', 'out', 'garbage "quoted"'),
+    ].join(',')
+    assert.deepEqual(JSON.parse(formatLogMessage('gw-"1"', station, entries)), {
       stationId: station.stationId,
-      direction: 'in',
       protocol: 'ocpp2.0.1',
       gatewayId: 'gw-"1"',
       connectionId: 'c-1',
-      frame,
+      frames: [
+        { at: '2026-11-26T09:00:00.000Z', direction: 'in', frame },
+        { at: '2026-11-26T09:00:00.001Z', direction: 'out', frame: 'garbage "quoted"' },
+      ],
     })
   })
 

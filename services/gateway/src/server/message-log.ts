@@ -20,21 +20,21 @@ export function isoClock(now: () => number = Date.now): () => string {
   }
 }
 
+/** One frame of the log: `{ at, direction, frame }` as JSON, written out by hand. */
+export function formatFrameEntry(at: string, direction: 'in' | 'out', frame: string): string {
+  return `{"at":"${at}","direction":"${direction}","frame":${JSON.stringify(frame)}}`
+}
+
 /**
- * The JSON of { at, stationId, direction, protocol, gatewayId, connectionId, frame }, written out
- * by hand: building and serialising an object per frame cost more than publishing it.
+ * One message of the log: the connection's facts once, then its frames in the order they passed
+ * (`entries`: frame entries joined by commas). Building and serialising an object per frame
+ * cost more than publishing it.
  */
-export function formatLogEntry(
-  at: string,
-  gatewayId: string,
-  station: StationFacts,
-  direction: 'in' | 'out',
-  frame: string,
-): string {
+export function formatLogMessage(gatewayId: string, station: StationFacts, entries: string): string {
   return (
-    `{"at":"${at}","stationId":${JSON.stringify(station.stationId)},"direction":"${direction}",` +
-    `"protocol":${JSON.stringify(station.protocol)},"gatewayId":${JSON.stringify(gatewayId)},` +
-    `"connectionId":${JSON.stringify(station.connectionId)},"frame":${JSON.stringify(frame)}}`
+    `{"stationId":${JSON.stringify(station.stationId)},"protocol":${JSON.stringify(station.protocol)},` +
+    `"gatewayId":${JSON.stringify(gatewayId)},"connectionId":${JSON.stringify(station.connectionId)},` +
+    `"frames":[${entries}]}`
   )
 }
 
@@ -44,35 +44,35 @@ const GROUP_BYTES = 64 * 1024
 /**
  * Every frame in and out, with station id, direction and time, onto log.ocpp.<station>, which
  * the JetStream stream OCPP_MESSAGES (bounded retention, created by ensureStreams) keeps, so an
- * operator replays one station by its subject. Entries wait a few milliseconds and leave as one
- * NATS message per station, one JSON entry per line, in the order the frames passed: a CALL and
- * its answer usually share a message. A NATS message per frame was a fifth of the gateway's CPU
+ * operator replays one station by its subject. Frames wait a few milliseconds and leave as one
+ * NATS message per connection (`formatLogMessage`), in the order they passed: a CALL and its
+ * answer usually share a message. A NATS message per frame was a fifth of the gateway's CPU
  * per CALL. Core publishes, not acknowledged ones: a JetStream round trip per message would
  * double the work per CALL; the NATS client buffers publishes across a reconnect.
  */
 export function createMessageLog(nc: NatsConnection, gatewayId: string, logger: Logger) {
   let pending = new Map<StationFacts, string>()
   let timer: NodeJS.Timeout | undefined
-  const publish = (station: StationFacts, lines: string) => {
+  const publish = (station: StationFacts, entries: string) => {
     try {
-      nc.publish(messageLogSubject(station.stationId), lines)
+      nc.publish(messageLogSubject(station.stationId), formatLogMessage(gatewayId, station, entries))
     } catch (error) {
       // A frame larger than NATS's max_payload (the gateway's frame limit can be set above it).
-      logger.warn({ err: error, stationId: station.stationId, bytes: lines.length }, 'frame not logged')
+      logger.warn({ err: error, stationId: station.stationId, bytes: entries.length }, 'frame not logged')
     }
   }
   const flush = () => {
     timer = undefined
     const batch = pending
     pending = new Map()
-    for (const [station, lines] of batch) publish(station, lines)
+    for (const [station, entries] of batch) publish(station, entries)
   }
   const clock = isoClock()
   const log = (station: StationFacts, direction: 'in' | 'out', frame: string): void => {
-    const entry = formatLogEntry(clock(), gatewayId, station, direction, frame)
+    const entry = formatFrameEntry(clock(), direction, frame)
     const before = pending.get(station)
     if (before === undefined) pending.set(station, entry)
-    else if (before.length + entry.length < GROUP_BYTES) pending.set(station, `${before}\n${entry}`)
+    else if (before.length + entry.length < GROUP_BYTES) pending.set(station, `${before},${entry}`)
     else {
       publish(station, before)
       pending.set(station, entry)
