@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import {
   createServiceRuntime,
@@ -22,7 +23,7 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
     opsHost: config.CSMS_OPS_HOST,
     opsPort: config.CSMS_OPS_PORT,
   })
-  const gatewayId = config.CSMS_GATEWAY_ID ?? `${hostname()}-${process.pid}`
+  const gatewayId = config.CSMS_GATEWAY_ID ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`
   const admission = createAdmission(
     runtime.nc,
     config.CSMS_GATEWAY_AUTH_CACHE_MS,

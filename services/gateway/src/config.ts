@@ -15,7 +15,11 @@ export const GatewayConfigSchema = z
     CSMS_GATEWAY_PORT: int(0, 65535, 9000),
     CSMS_OPS_HOST: z.string().default('0.0.0.0'),
     CSMS_OPS_PORT: int(0, 65535, 9100),
-    /** Unique per pod; defaults to hostname and pid. */
+    /**
+     * Unique per process start: device-management takes a pod whose id falls silent for dead. The
+     * default (hostname, pid and a random part) stays unique when a container restarts in place
+     * with the same hostname and pid 1.
+     */
     CSMS_GATEWAY_ID: z.string().optional(),
     /** Upgrades beyond this many open sockets get 503, so the load balancer goes elsewhere. */
     CSMS_GATEWAY_MAX_CONNECTIONS: int(1, 10_000_000, 100_000),
