@@ -26,9 +26,38 @@ describe('encode frames', () => {
     assert.equal((frame[3] as string).length, 255)
   })
 
+  it('E1 never cuts a character in two, and writes a lone surrogate from the station as U+FFFD', () => {
+    const emoji = '\u{1F600}'
+    const cut = encodeCallError('a1', 'GenericError', `${'x'.repeat(253)}${emoji}${'y'.repeat(10)}`)
+    assert.ok(!/\\ud83d/.test(cut), cut.slice(-30))
+    assert.equal((JSON.parse(cut) as string[])[3], `${'x'.repeat(253)}${emoji}…`)
+    const lone = encodeCallResultError('a1', 'NotImplemented', '\ud800Reset is not a CALL \udc00')
+    assert.equal((JSON.parse(lone) as string[])[3], '\ufffdReset is not a CALL \ufffd')
+    assert.ok(!/\\ud[89a-f]/.test(lone), lone)
+  })
+
+  it('E1 counts the 255 characters of a description in code points', () => {
+    const emoji = '\u{1F600}'
+    const frame = JSON.parse(encodeCallError('a1', 'GenericError', emoji.repeat(255))) as string[]
+    assert.equal(frame[3], emoji.repeat(255))
+  })
+
+  it('E3 writes errorDetails as a JSON object whatever it is given', () => {
+    assert.equal(encodeCallError('a1', 'GenericError', 'd', [1, 2]), '[4,"a1","GenericError","d",{}]')
+    assert.equal(encodeCallError('a1', 'GenericError', 'd', 'text'), '[4,"a1","GenericError","d",{}]')
+    assert.equal(encodeCallResultError('a1', 'GenericError', 'd', 7), '[5,"a1","GenericError","d",{}]')
+    assert.equal(encodeCallError('a1', 'GenericError', 'd', null), '[4,"a1","GenericError","d",{}]')
+  })
+
   it('E2 refuses to write a message id longer than 36 characters', () => {
     assert.throws(() => encodeCall('x'.repeat(37), 'Reset', {}), RangeError)
     assert.throws(() => encodeCallResult('x'.repeat(37), {}), RangeError)
+    assert.throws(() => encodeCallError('\u{1F600}'.repeat(37), 'GenericError', ''), RangeError)
+  })
+
+  it('E2 counts a message id in characters: 36 emoji are a valid id', () => {
+    const id = '\u{1F600}'.repeat(36)
+    assert.equal(encodeCallResult(id, {}), `[3,"${id}",{}]`)
   })
 
   it('writes frames parseFrame reads back unchanged', () => {

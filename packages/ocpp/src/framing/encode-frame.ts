@@ -1,8 +1,9 @@
+import { fitsMaxLength } from '../formats/code-point-length.js'
 import { MAX_ERROR_DESCRIPTION_LENGTH, MAX_MESSAGE_ID_LENGTH } from './frame.js'
 
 /** Our own ids must follow the rule we hold stations to; a longer one is a bug at the call site. */
 function checkId(id: string): string {
-  if (id.length > MAX_MESSAGE_ID_LENGTH) {
+  if (!fitsMaxLength(id, MAX_MESSAGE_ID_LENGTH)) {
     throw new RangeError(
       `OCPP message id longer than ${MAX_MESSAGE_ID_LENGTH} characters: ${id.slice(0, 40)}`,
     )
@@ -10,11 +11,26 @@ function checkId(id: string): string {
   return id
 }
 
-/** errorDescription is a string[255] in 2.x; 1.6 sets no limit, and a shorter one harms nobody. */
+// A UTF-16 surrogate without its partner: JSON.stringify writes it as a "\udxxx" escape, which
+// is no Unicode character (RFC 8259 §8.2), and strict JSON parsers refuse the whole frame.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+
+/**
+ * errorDescription is a string[255] in 2.x (1.6 sets no limit, and a shorter one harms nobody),
+ * counted in characters like every OCPP length. Descriptions quote what the station sent (an
+ * action name, a property name), so a lone surrogate from its frame becomes U+FFFD, and the cut
+ * never falls between the two halves of a character.
+ */
 function clip(description: string): string {
-  return description.length <= MAX_ERROR_DESCRIPTION_LENGTH
-    ? description
-    : `${description.slice(0, MAX_ERROR_DESCRIPTION_LENGTH - 1)}…`
+  const text = description.replace(LONE_SURROGATE, '\ufffd')
+  if (fitsMaxLength(text, MAX_ERROR_DESCRIPTION_LENGTH)) return text
+  const kept = [...text].slice(0, MAX_ERROR_DESCRIPTION_LENGTH - 1).join('')
+  return `${kept}…`
+}
+
+/** errorDetails "MUST" be a JSON object, `{}` when there are none (1.6 §4.2.3, 2.x part 4 §4.2.3). */
+function detailsObject(details: unknown): unknown {
+  return details !== null && typeof details === 'object' && !Array.isArray(details) ? details : {}
 }
 
 /** `[2, id, action, payload]` */
@@ -34,7 +50,7 @@ export function encodeCallError(
   description: string,
   details: unknown = {},
 ): string {
-  return JSON.stringify([4, checkId(id), code, clip(description), details ?? {}])
+  return JSON.stringify([4, checkId(id), code, clip(description), detailsObject(details)])
 }
 
 /** 2.1 `[5, id, code, description, details]`: the answer to a CALLRESULT that could not be processed. */
@@ -44,7 +60,7 @@ export function encodeCallResultError(
   description: string,
   details: unknown = {},
 ): string {
-  return JSON.stringify([5, checkId(id), code, clip(description), details ?? {}])
+  return JSON.stringify([5, checkId(id), code, clip(description), detailsObject(details)])
 }
 
 /** 2.1 `[6, id, action, payload]`: a message that gets no answer at all. */

@@ -89,6 +89,18 @@ describe('parseFrame', () => {
     })
   })
 
+  it('F6 counts a message id in characters, as maxLength does: 36 emoji fit, 37 do not', () => {
+    const id = '\u{1F600}'.repeat(36)
+    assert.deepEqual(parseFrame('v16', JSON.stringify([2, id, 'Heartbeat', {}])), {
+      ok: true,
+      frame: { type: 2, id, action: 'Heartbeat', payload: {} },
+    })
+    assert.equal(failure('v201', JSON.stringify([2, id, 7, {}])).messageId, id)
+    const tooLong = failure('v201', JSON.stringify([2, `${id}x`, 'Heartbeat', {}]))
+    assert.equal(tooLong.code, 'RpcFrameworkError')
+    assert.equal(tooLong.messageId, '-1')
+  })
+
   it('F4 answers an unknown message type with MessageTypeNotSupported in 2.0.1, keeping the id', () => {
     assert.deepEqual(failure('v201', '[7,"a1","X",{}]'), {
       code: 'MessageTypeNotSupported',

@@ -1,3 +1,4 @@
+import { fitsMaxLength } from '../formats/code-point-length.js'
 import type { OcppVersion } from '../versions.js'
 import {
   type Frame,
@@ -11,7 +12,7 @@ import { frameError } from './frame-failure.js'
 
 /** The frame's message id when it is one we can echo, else "-1". Only error paths need it. */
 function readableId(id: unknown): string {
-  return typeof id === 'string' && id.length <= MAX_MESSAGE_ID_LENGTH ? id : UNKNOWN_MESSAGE_ID
+  return typeof id === 'string' && fitsMaxLength(id, MAX_MESSAGE_ID_LENGTH) ? id : UNKNOWN_MESSAGE_ID
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -85,7 +86,8 @@ function readFrame(v: OcppVersion, data: unknown): ParseFrameResult {
     const failure = data.length < 2 ? 'incomplete' : 'rpc'
     return frameError(v, failure, UNKNOWN_MESSAGE_ID, respond, 'message id is not a string')
   }
-  if (id.length > MAX_MESSAGE_ID_LENGTH) {
+  // string[36] counts characters (code points), as maxLength does: 36 emoji are a valid id.
+  if (!fitsMaxLength(id, MAX_MESSAGE_ID_LENGTH)) {
     return frameError(
       v,
       'rpc',

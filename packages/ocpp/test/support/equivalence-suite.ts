@@ -5,6 +5,7 @@ import { actionInfo } from '../../src/registry/registry.js'
 import { validatorFor } from '../../src/validation/validate.js'
 import type { OcppVersion } from '../../src/versions.js'
 import { compileAjvValidators, createAjv } from './ajv-validators.js'
+import { probeBoundaries } from './boundaries.js'
 import { mutatedArbitrary } from './mutations.js'
 import { rawArbitrary, validArbitrary } from './schema-arbitrary.js'
 
@@ -68,6 +69,26 @@ export function describeEquivalence(version: OcppVersion): void {
             }
           })
           fc.assert(property, RANDOM ? { numRuns: RUNS } : { numRuns: RUNS, seed: seedOf(name) })
+
+          // Then every limit of the schema, deterministically, around a valid payload that has every
+          // optional property, so that no constraint depends on a lucky sample.
+          const seed = RANDOM ? Date.now() : seedOf(name)
+          const full = validArbitrary(schema, schema, { allProperties: true })
+          for (const base of fc.sample(full, { numRuns: 1, seed })) {
+            const before = JSON.stringify(base)
+            probeBoundaries(base, schema, schema, (payload, probe) => {
+              const byAjv = reference(payload)
+              const byZod = zodSchema.safeParse(payload).success
+              const byCompiled = compiled(payload)
+              if (byAjv !== byZod || byAjv !== byCompiled) {
+                throw new Error(
+                  `${name}: ajv ${byAjv}, zod ${byZod}, compiled ${byCompiled} at ${probe} in ${show(payload)}`,
+                )
+              }
+            })
+            if (JSON.stringify(base) !== before)
+              throw new Error(`${name}: the probe did not restore the payload`)
+          }
         })
       }
     }

@@ -45,12 +45,26 @@ function numberOf(s: JsonSchema): fc.Arbitrary<number> {
  * Payloads valid against a schema, built keyword by keyword from the JSON Schema itself (not from
  * the zod schemas under test). Arrays get at most one item more than their minimum: nested four deep, that keeps the largest 2.1 payloads to kilobytes.
  */
-export function validArbitrary(schema: JsonSchema, root: JsonSchema): fc.Arbitrary<unknown> {
-  return rawArbitrary(schema, root).map(roundTrip)
+export function validArbitrary(
+  schema: JsonSchema,
+  root: JsonSchema,
+  options: ArbitraryOptions = {},
+): fc.Arbitrary<unknown> {
+  return rawArbitrary(schema, root, options).map(roundTrip)
 }
 
+/**
+ * `allProperties`: every optional property present too, and arrays of one item (or minItems), so
+ * that every constraint of the schema has a node to probe in a payload of a few kilobytes.
+ */
+export type ArbitraryOptions = { allProperties?: boolean }
+
 /** The same before its trip through JSON, for callers that transform it first. */
-export function rawArbitrary(schema: JsonSchema, root: JsonSchema): fc.Arbitrary<unknown> {
+export function rawArbitrary(
+  schema: JsonSchema,
+  root: JsonSchema,
+  options: ArbitraryOptions = {},
+): fc.Arbitrary<unknown> {
   const memo = new Map<JsonSchema, fc.Arbitrary<unknown>>()
   const of = (s: JsonSchema): fc.Arbitrary<unknown> => {
     const known = memo.get(s)
@@ -65,7 +79,9 @@ export function rawArbitrary(schema: JsonSchema, root: JsonSchema): fc.Arbitrary
       case 'object': {
         const model: Record<string, fc.Arbitrary<unknown>> = {}
         for (const [name, child] of Object.entries(s.properties ?? {})) model[name] = of(child)
-        const record = fc.record(model, { requiredKeys: s.required ?? [] })
+        const record = options.allProperties
+          ? fc.record(model)
+          : fc.record(model, { requiredKeys: s.required ?? [] })
         if (s.additionalProperties === false) return record
         const extra = fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), {
           maxKeys: 3,
@@ -84,8 +100,12 @@ export function rawArbitrary(schema: JsonSchema, root: JsonSchema): fc.Arbitrary
       case 'boolean':
         return fc.boolean()
       case 'array': {
-        const minLength = s.minItems ?? 0
-        const maxLength = Math.min(s.maxItems ?? minLength + 1, minLength + 1)
+        const minItems = s.minItems ?? 0
+        // With every property present, one item is enough to hold every constraint, and stays small.
+        const minLength = options.allProperties ? Math.max(minItems, 1) : minItems
+        const maxLength = options.allProperties
+          ? minLength
+          : Math.min(s.maxItems ?? minItems + 1, minItems + 1)
         return fc.array(of(s.items as JsonSchema), { minLength, maxLength })
       }
       default:
