@@ -33,12 +33,15 @@ export type CommandRecorder = (req: CommandRequest, reply: OcppReply) => Promise
 
 /**
  * Serves `svc.<service>.command` for the actions this service owns: validates the payload
- * against the station's protocol version, sends the CALL, lets the service record the answer.
+ * against the station's protocol version, lets the service check it (`beforeSend`: throw an
+ * AppError to refuse, e.g. invalid_input naming the rules broken), sends the CALL within what is
+ * left of the command's deadline, lets the service record the answer.
  */
 export function serveCommands(opts: {
   nc: NatsConnection
   service: ServiceName
   owns: (version: OcppVersion, action: string) => boolean
+  beforeSend?: (req: CommandRequest, payload: Record<string, unknown>) => Promise<void>
   record?: CommandRecorder
   logger: Logger
 }): Subscription {
@@ -53,13 +56,19 @@ export function serveCommands(opts: {
       const checked = validateRequest(req.version, req.action, req.payload)
       if (!checked.ok)
         throw new AppError('invalid_input', checked.error.description, { details: checked.error })
+      const payload = checked.value as Record<string, unknown>
+      const since = Date.now()
+      await opts.beforeSend?.(req, payload)
+      // The operator API waits timeoutMs (plus a margin) for the whole command, check included.
+      const timeoutMs =
+        req.timeoutMs === undefined ? undefined : Math.max(100, req.timeoutMs - (Date.now() - since))
       const reply = await callStation(opts.nc, {
         stationId: req.stationId,
         action: req.action,
-        payload: checked.value,
-        ...(req.timeoutMs === undefined ? {} : { timeoutMs: req.timeoutMs }),
+        payload,
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
       })
-      await opts.record?.(req, reply)
+      await opts.record?.({ ...req, payload }, reply)
       return reply
     },
     { queue: opts.service, logger: opts.logger },

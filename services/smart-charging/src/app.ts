@@ -1,11 +1,18 @@
-import { type ConsumerHandle, createServiceRuntime, runOcppHandlers, type ServiceRuntime } from '@csms/bus'
+import {
+  AppError,
+  type ConsumerHandle,
+  createServiceRuntime,
+  ownerOf,
+  runOcppHandlers,
+  type ServiceRuntime,
+  serveCommands,
+} from '@csms/bus'
 import { createDb, migrateToLatest, pingDb } from '@csms/db'
 import { createBalancer } from './balancer/balancer.js'
 import { createLeaderLink } from './balancer/leader-link.js'
 import { runLeadership } from './balancer/leadership.js'
 import { createStationDirectory } from './balancer/station-directory.js'
-import { serveProfileCommands } from './commands/command-server.js'
-import { createProfileOperations } from './commands/profile-operations.js'
+import { createProfileOperations, violationsMessage } from './commands/profile-operations.js'
 import type { SmartChargingConfig } from './config.js'
 import { consumeStationFacts } from './consumers/station-facts.js'
 import { consumeTransactionFacts } from './consumers/transaction-facts.js'
@@ -108,7 +115,24 @@ export async function startSmartCharging(config: SmartChargingConfig): Promise<S
       ...createReportChargingProfilesHandlers({ profiles }),
     ],
   })
-  serveProfileCommands({ nc, ops, logger })
+  // An operator's SetChargingProfile, ClearChargingProfile, GetChargingProfiles or
+  // GetCompositeSchedule through /commands: the spec's rules before sending (a violation is a
+  // 400 naming the requirement), the answer stored afterwards.
+  serveCommands({
+    nc,
+    service: 'smart-charging',
+    owns: (_version, action) => ownerOf(action) === 'smart-charging',
+    beforeSend: async (req, payload) => {
+      const violations = await ops.check(req.stationId, req.version, req.action, payload)
+      if (violations.length > 0)
+        throw new AppError('invalid_input', violationsMessage(violations), { details: { violations } })
+    },
+    record: (req, reply) =>
+      ops
+        .recordReply(req.stationId, req.version, req.action, req.payload as Record<string, unknown>, reply)
+        .catch((error) => logger.warn({ err: error, action: req.action }, 'could not store the answer')),
+    logger,
+  })
   serveSiteRpc({ nc, js, nodes, sessions, balancer: link, logger })
   serveProfileRpc({ nc, ops, profiles, logger })
 

@@ -12,6 +12,7 @@ import { createDb, migrateToLatest, pingDb } from '@csms/db'
 import type { Logger } from '@csms/telemetry'
 import { createIdTokenAuthorizer } from './auth/id-token-authorizer.js'
 import { createCommandRecorder } from './commands/record-commands.js'
+import { createStartProfileCheck, REMOTE_START_ACTIONS } from './commands/start-profile-check.js'
 import type { TransactionConfig } from './config.js'
 import { createTariffResolver } from './domain/tariff-resolver.js'
 import { transactionHandlers } from './handlers/index.js'
@@ -95,11 +96,19 @@ export async function startTransaction(config: TransactionConfig): Promise<Servi
     metrics,
     handlers: transactionHandlers(deps),
   })
-  serveTransactionRpc({ nc, repo, tariffs, logger })
+  const checkStartProfile = createStartProfileCheck({
+    nc,
+    timeoutMs: config.CSMS_TX_PROFILE_CHECK_TIMEOUT_MS,
+  })
+  serveTransactionRpc({ nc, repo, tariffs, checkStartProfile, logger })
   serveCommands({
     nc,
     service: 'transaction',
     owns: (_version, action) => ownerOf(action) === 'transaction',
+    // K05: a remote start's chargingProfile is checked by smart charging before it is sent.
+    beforeSend: async (req, payload) => {
+      if (REMOTE_START_ACTIONS.has(req.action)) await checkStartProfile(req.stationId, req.version, payload)
+    },
     record: createCommandRecorder({ repo, publish, logger }),
     logger,
   })

@@ -18,6 +18,8 @@ export const TransactionConfigSchema = z.object({
   /** idTokenInfo when no auth service answers: `invalid` (default) or `accept`. */
   CSMS_TX_OFFLINE_AUTH: z.enum(OFFLINE_AUTH_POLICIES).default('invalid'),
   CSMS_TX_AUTH_TIMEOUT_MS: int(100, 30_000, 3_000),
+  /** How long a remote start waits for smart charging to check its chargingProfile (K05). */
+  CSMS_TX_PROFILE_CHECK_TIMEOUT_MS: int(100, 30_000, 3_000),
   /** Running cost sent to the station (CostUpdated) at most this often per session; 0: never. */
   CSMS_TX_COST_UPDATE_INTERVAL_S: int(0, 86_400, 60),
   CSMS_TX_TARIFF_CACHE_MS: int(0, 3_600_000, 30_000),

@@ -211,16 +211,43 @@ export const deletePriorityRuleRpc = defineRpc(
   z.object({ deleted: z.boolean() }),
 )
 
+/** A rule a charging profile breaks, named by its requirement (K01.FR.03, F01.FR.09, …). */
+export const RuleViolationSchema = z.object({ rule: z.string(), message: z.string() })
+export type RuleViolation = z.infer<typeof RuleViolationSchema>
+
 /** A charging-profile operation answered by the station, or refused before sending. */
 export const ProfileOperationResultSchema = z.discriminatedUnion('outcome', [
   z.object({ outcome: z.literal('answered'), response: z.record(z.string(), z.unknown()) }),
   z.object({
     outcome: z.literal('invalid'),
-    violations: z.array(z.object({ rule: z.string(), message: z.string() })),
+    violations: z.array(RuleViolationSchema),
   }),
   z.object({ outcome: z.literal('station_error'), code: z.string(), description: z.string() }),
 ])
 export type ProfileOperationResult = z.infer<typeof ProfileOperationResultSchema>
+
+/**
+ * K05: the chargingProfile of a RequestStartTransaction (1.6: RemoteStartTransaction), checked
+ * by smart charging before the transaction service sends the start. evseId: the start's evseId
+ * (1.6: connectorId), absent when the station picks one.
+ */
+export const StartProfileCheckRequestSchema = z.object({
+  stationId: z.string(),
+  version: z.enum(['v16', 'v201', 'v21']),
+  evseId: z.number().int().min(0).optional(),
+  chargingProfile: z.record(z.string(), z.unknown()),
+})
+export const StartProfileCheckResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true) }),
+  z.object({ ok: z.literal(false), violations: z.array(RuleViolationSchema).min(1) }),
+])
+export type StartProfileCheckResult = z.infer<typeof StartProfileCheckResultSchema>
+export const checkStartProfileRpc = defineRpc(
+  'smart-charging',
+  'profile.check-start',
+  StartProfileCheckRequestSchema,
+  StartProfileCheckResultSchema,
+)
 
 export const setChargingProfileRpc = defineRpc(
   'smart-charging',

@@ -3,6 +3,7 @@ import { actionInfo, type OcppVersion, validateRequest, versionOfSubprotocol } f
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { NatsConnection } from '@nats-io/nats-core'
 import { problem, problemResponse } from '../http/problem.js'
+import { invalidInput } from '../http/rule-violations.js'
 
 const Params = z.object({
   id: z
@@ -36,10 +37,15 @@ export function registerCommandRoutes(app: OpenAPIHono, nc: NatsConnection, time
           description: "The station's response payload",
           content: { 'application/json': { schema: z.unknown() } },
         },
-        400: problemResponse('The body fails the schema of this action for this station'),
+        400: problemResponse(
+          'The body fails the schema of this action for this station, or a rule the owning service checks (a chargingProfile: each error names its requirement)',
+        ),
         404: problemResponse('The station is not connected'),
         501: problemResponse('No service sends this action'),
         502: problemResponse('The station answered with a CALLERROR'),
+        503: problemResponse(
+          'The owning service, or one it must consult first (smart charging for a remote start with a chargingProfile), did not answer: nothing was sent',
+        ),
         504: problemResponse('The station did not answer in time'),
       },
     }),
@@ -91,7 +97,7 @@ function commandFailure(c: Parameters<typeof problem>[0], error: AppError) {
     case 'timeout':
       return problem(c, 504, error.message)
     case 'invalid_input':
-      return problem(c, 400, error.message)
+      return invalidInput(c, error)
     default:
       return problem(c, 503, error.message)
   }

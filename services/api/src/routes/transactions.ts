@@ -18,6 +18,7 @@ import {
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { NatsConnection } from '@nats-io/nats-core'
 import { problem, problemResponse } from '../http/problem.js'
+import { invalidInput } from '../http/rule-violations.js'
 
 // Sessions as the transaction service keeps them (served over NATS, never its tables), remote
 // start and stop, tariffs and reservations.
@@ -253,7 +254,7 @@ export function registerTransactionRoutes(app: OpenAPIHono, nc: NatsConnection, 
 function failure(c: Parameters<typeof problem>[0], error: AppError) {
   switch (error.code) {
     case 'invalid_input':
-      return problem(c, 400, error.message)
+      return invalidInput(c, error)
     case 'not_found':
     case 'station_offline':
       return problem(c, 404, error.message)

@@ -10,7 +10,12 @@ import { reservedIdRange } from '../balancer/profile-builder.js'
 import type { StationDirectory } from '../balancer/station-directory.js'
 import type { ProfileLike } from '../domain/charging-profile.js'
 import { checkClearChargingProfile, checkGetChargingProfiles } from '../domain/clear-report-rules.js'
-import { checkSetChargingProfile, type RuleViolation } from '../domain/profile-rules.js'
+import {
+  checkSetChargingProfile,
+  type RuleViolation,
+  type SetProfileContext,
+} from '../domain/profile-rules.js'
+import { checkLegacyStartProfile, type LegacyStartProfile } from '../domain/start-profile-rules.js'
 import type { ProfileRepo } from '../repo/profile-repo.js'
 import type { SessionRepo } from '../repo/session-repo.js'
 import { createCompositeCompare } from './composite-compare.js'
@@ -59,12 +64,16 @@ export function createProfileOperations(deps: Deps) {
       : { outcome: 'station_error', code: reply.code, description: reply.description }
 
   const ops = {
-    /** K01 rules for a SetChargingProfileRequest to this station (2.0.1 and 2.1). */
+    /**
+     * K01 rules for a SetChargingProfileRequest to this station (2.0.1 and 2.1), or for the
+     * chargingProfile of a RequestStartTransactionRequest (origin, K05).
+     */
     async checkSet(
       stationId: string,
       version: OcppVersion,
       evseId: number,
       profile: ProfileLike,
+      origin: SetProfileContext['origin'] = 'SetChargingProfile',
     ): Promise<RuleViolation[]> {
       if (version === 'v16') return []
       const [installed, sessions, info] = await Promise.all([
@@ -90,7 +99,47 @@ export function createProfileOperations(deps: Deps) {
           needs.receivedAt >= new Date(session.startedAt.getTime() - 300_000),
         reservedIds: reserved,
         balancerStackLevel: balanced ? deps.ids.stackLevel : undefined,
+        origin,
       })
+    },
+
+    /**
+     * K05: the chargingProfile of a RequestStartTransaction (1.6: RemoteStartTransaction) the
+     * transaction service is about to send; evseId absent: the station picks the EVSE. The
+     * schema of a charging profile first, then the rules.
+     */
+    async checkStart(
+      stationId: string,
+      version: OcppVersion,
+      evseId: number | undefined,
+      profile: Record<string, unknown>,
+    ): Promise<RuleViolation[]> {
+      const evse = evseId ?? 0
+      // SetChargingProfile carries the same profile type as the start (1.6 and 2.x alike).
+      const asSet =
+        version === 'v16'
+          ? { connectorId: evse, csChargingProfiles: profile }
+          : { evseId: evse, chargingProfile: profile }
+      const invalid = schemaViolations(version, 'SetChargingProfile', asSet)
+      if (invalid.length > 0) return invalid.map((v) => ({ ...v, rule: 'ChargingProfileType schema' }))
+      if (version !== 'v16') {
+        return ops.checkSet(
+          stationId,
+          version,
+          evse,
+          profile as unknown as ProfileLike,
+          'RequestStartTransaction',
+        )
+      }
+      const reserved = reservedIdRange(deps.ids)
+      // 1.6 profiles carry chargingProfileId, so the balancer's are found by the stored id.
+      const balanced = (await deps.profiles.list(stationId)).some(
+        (r) => r.status === 'Accepted' && r.profileId >= reserved.min && r.profileId <= reserved.max,
+      )
+      return checkLegacyStartProfile(
+        profile as unknown as LegacyStartProfile,
+        balanced ? deps.ids.stackLevel : undefined,
+      )
     },
 
     /** Checks the rules of a CSMS-initiated profile action; returns what is violated. */

@@ -1,5 +1,6 @@
 import {
   checkCompositeScheduleRpc,
+  checkStartProfileRpc,
   clearChargingProfileRpc,
   listChargingProfilesRpc,
   listExternalLimitsRpc,
@@ -12,7 +13,10 @@ import type { NatsConnection, Subscription } from '@nats-io/nats-core'
 import type { ProfileOperations } from '../commands/profile-operations.js'
 import type { ProfileRepo } from '../repo/profile-repo.js'
 
-/** Charging-profile operations and what is stored about them, for the operator API. */
+/**
+ * Charging-profile operations and what is stored about them, for the operator API; and the
+ * check of a remote start's chargingProfile (K05) for the transaction service.
+ */
 export function serveProfileRpc(deps: {
   nc: NatsConnection
   ops: ProfileOperations
@@ -25,6 +29,15 @@ export function serveProfileRpc(deps: {
       deps.nc,
       setChargingProfileRpc,
       (r) => deps.ops.set(r.stationId, r.evseId, r.chargingProfile),
+      opts,
+    ),
+    serveRpc(
+      deps.nc,
+      checkStartProfileRpc,
+      async (r) => {
+        const violations = await deps.ops.checkStart(r.stationId, r.version, r.evseId, r.chargingProfile)
+        return violations.length === 0 ? { ok: true as const } : { ok: false as const, violations }
+      },
       opts,
     ),
     serveRpc(

@@ -18,6 +18,7 @@ import { type OcppVersion, validateRequest, versionOfSubprotocol } from '@csms/o
 import type { Logger } from '@csms/telemetry'
 import type { NatsConnection, Subscription } from '@nats-io/transport-node'
 import { statusOf } from '../commands/record-commands.js'
+import { remainingMs, type StartProfileCheck } from '../commands/start-profile-check.js'
 import type { TariffResolver } from '../domain/tariff-resolver.js'
 import type { TransactionRepo } from '../repo/transaction-repo.js'
 
@@ -26,6 +27,7 @@ export function serveTransactionRpc(deps: {
   nc: NatsConnection
   repo: TransactionRepo
   tariffs: TariffResolver
+  checkStartProfile: StartProfileCheck
   logger: Logger
 }): Subscription[] {
   const { nc, repo } = deps
@@ -72,7 +74,7 @@ export function serveTransactionRpc(deps: {
   ]
 }
 
-type Deps = { nc: NatsConnection; repo: TransactionRepo }
+type Deps = { nc: NatsConnection; repo: TransactionRepo; checkStartProfile: StartProfileCheck }
 
 async function stationVersion(nc: NatsConnection, stationId: string): Promise<OcppVersion> {
   const { station } = await callRpc(nc, getStationRpc, { stationId })
@@ -111,7 +113,8 @@ function stationError(reply: OcppReply & { ok: false }): AppError {
 /**
  * RequestStartTransaction (1.6: RemoteStartTransaction) with a remoteStartId the CSMS picks,
  * recorded before it is sent: the station may send the TransactionEvent (or StartTransaction)
- * naming it before its answer reaches us.
+ * naming it before its answer reaches us. A chargingProfile is checked by smart charging first
+ * (K05); a refused one is neither recorded nor sent.
  */
 async function remoteStart(
   deps: Deps,
@@ -120,12 +123,25 @@ async function remoteStart(
     evseId?: number | undefined
     idToken: { idToken: string; type: string }
     groupIdToken?: { idToken: string; type: string } | undefined
+    chargingProfile?: Record<string, unknown> | undefined
     timeoutMs?: number | undefined
   },
 ) {
   const version = await stationVersion(deps.nc, q.stationId)
   const legacy = version === 'v16'
   const remoteStartId = legacy ? null : await deps.repo.nextRemoteStartId()
+  const profile = q.chargingProfile === undefined ? {} : { chargingProfile: q.chargingProfile }
+  const payload = legacy
+    ? { idTag: q.idToken.idToken, ...(q.evseId === undefined ? {} : { connectorId: q.evseId }), ...profile }
+    : {
+        remoteStartId,
+        idToken: q.idToken,
+        ...(q.evseId === undefined ? {} : { evseId: q.evseId }),
+        ...(q.groupIdToken === undefined ? {} : { groupIdToken: q.groupIdToken }),
+        ...profile,
+      }
+  const since = Date.now()
+  await deps.checkStartProfile(q.stationId, version, payload)
   const rowId = await deps.repo.recordRemoteStart({
     stationId: q.stationId,
     remoteStartId,
@@ -136,18 +152,10 @@ async function remoteStart(
     status: 'Requested',
     transactionId: null,
   })
-  const payload = legacy
-    ? { idTag: q.idToken.idToken, ...(q.evseId === undefined ? {} : { connectorId: q.evseId }) }
-    : {
-        remoteStartId,
-        idToken: q.idToken,
-        ...(q.evseId === undefined ? {} : { evseId: q.evseId }),
-        ...(q.groupIdToken === undefined ? {} : { groupIdToken: q.groupIdToken }),
-      }
   const action = legacy ? 'RemoteStartTransaction' : 'RequestStartTransaction'
   let reply: OcppReply
   try {
-    reply = await send(deps.nc, q.stationId, version, action, payload, q.timeoutMs)
+    reply = await send(deps.nc, q.stationId, version, action, payload, remainingMs(q.timeoutMs, since))
   } catch (error) {
     await deps.repo.setRemoteStartStatus(rowId, isAppError(error) ? `failed:${error.code}` : 'failed', null)
     throw error
