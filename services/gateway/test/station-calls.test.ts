@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { HEADER, ocppInSubject } from '@csms/bus'
+import { encodeStationId, HEADER, ocppInSubject, stationActionsHandled } from '@csms/bus'
+import { actionInfo, actionsOf, type v21, validateRequest } from '@csms/ocpp'
 import type { Msg } from '@nats-io/transport-node'
 import { type Fixture, startFixture } from './support/fixture.js'
 import { serveStationCalls } from './support/stand-ins.js'
@@ -65,7 +66,7 @@ describe('station CALLs through the gateway', () => {
     assert.deepEqual(answer.slice(0, 3), [4, 'a2', 'FormationViolation'])
   })
 
-  it('answers InternalError when no service owns the action', async () => {
+  it('answers InternalError when the service that owns the action is not running', async () => {
     const station = await f.station('CS-NORESP')
     const answer = await station.call(
       'MeterValues',
@@ -73,6 +74,66 @@ describe('station CALLs through the gateway', () => {
       'mv',
     )
     assert.deepEqual(answer.slice(0, 3), [4, 'mv', 'InternalError'])
+  })
+
+  it('answers NotSupported at once, without a NATS request, to a 2.1 action no service answers', async () => {
+    const settlement: v21.NotifySettlementRequest = {
+      pspRef: 'psp-42',
+      status: 'Settled',
+      settlementAmount: 12.5,
+      settlementTime: '2026-11-26T10:00:00.000Z',
+    }
+    const vat: v21.VatNumberValidationRequest = { vatNumber: 'NL123456789B01', evseId: 1 }
+    assert.ok(validateRequest('v21', 'NotifySettlement', settlement).ok)
+    assert.ok(validateRequest('v21', 'VatNumberValidation', vat).ok)
+    const reached: string[] = []
+    const spy = f.nc.subscribe(`ocpp.in.v21.*.${encodeStationId('CS-UNOWNED')}`, {
+      callback: (err, msg) => {
+        if (!err) reached.push(msg.subject.split('.')[3] ?? '')
+      },
+    })
+    await f.nc.flush()
+    const station = await f.station('CS-UNOWNED', { protocols: ['ocpp2.1'] })
+
+    assert.deepEqual(await station.call('NotifySettlement', settlement, 'ns'), [
+      4,
+      'ns',
+      'NotSupported',
+      'NotifySettlement is not supported by this CSMS',
+      {},
+    ])
+    assert.deepEqual((await station.call('VatNumberValidation', vat, 'vat')).slice(0, 3), [
+      4,
+      'vat',
+      'NotSupported',
+    ])
+    // Every other station CALL of 2.1 that no service answers, refused before its payload is read.
+    const handled = stationActionsHandled('v21')
+    const unowned = actionsOf('v21').filter((a) => {
+      const info = actionInfo('v21', a)
+      return info?.sender !== 'csms' && info?.transport === 'call' && !handled.has(a)
+    })
+    assert.ok(
+      unowned.includes('BatterySwap') && unowned.includes('PullDynamicScheduleUpdate'),
+      unowned.join(),
+    )
+    for (const action of unowned) {
+      assert.deepEqual((await station.call(action, {}, `u-${action}`)).slice(0, 3), [
+        4,
+        `u-${action}`,
+        'NotSupported',
+      ])
+    }
+    // What a service owns still goes to it (the stand-ins answer Heartbeat and DataTransfer).
+    assert.deepEqual(await station.call('Heartbeat', {}, 'hb'), [3, 'hb', heartbeat])
+    assert.deepEqual(await station.call('DataTransfer', { vendorId: 'acme' }, 'dt'), [
+      3,
+      'dt',
+      { status: 'Accepted', data: 'acme' },
+    ])
+    await f.nc.flush()
+    spy.unsubscribe()
+    assert.deepEqual(reached, ['Heartbeat', 'DataTransfer'], 'only the owned CALLs reached NATS')
   })
 
   it('answers InternalError when the owning service does not answer in time', async () => {

@@ -1,4 +1,4 @@
-import type { OcppReply } from '@csms/bus'
+import { type OcppReply, stationActionsHandled } from '@csms/bus'
 import {
   checkIncomingAction,
   encodeCallError,
@@ -6,6 +6,8 @@ import {
   encodeCallResultError,
   errorCodeFor,
   type FrameError,
+  type IncomingActionOptions,
+  type OcppVersion,
   parseFrame,
   validateRequest,
 } from '@csms/ocpp'
@@ -17,6 +19,16 @@ import { RegistrationGate } from './registration-gate.js'
 import type { FrameSink, SessionContext, StationFacts } from './session-context.js'
 
 const DROPPED = 2
+
+/**
+ * A station CALL that no service answers is NotSupported (OCPP-J: "recognized but not supported
+ * by the receiver") at once, rather than InternalError after NATS finds no responder.
+ */
+const CALL_CHECK: Readonly<Record<OcppVersion, IncomingActionOptions>> = {
+  v16: { supported: stationActionsHandled('v16') },
+  v201: { supported: stationActionsHandled('v201') },
+  v21: { supported: stationActionsHandled('v21') },
+}
 
 /**
  * Everything the gateway knows about one socket, and nothing it would need after the socket is
@@ -80,14 +92,8 @@ export class StationSession {
   }
 
   private onCall(id: string, action: string, payload: unknown): void {
-    const allowed = checkIncomingAction(this.facts.version, action, 'csms')
-    if (!allowed.ok)
-      return this.refuseCall(
-        id,
-        'unknown',
-        allowed.code,
-        `${action} is not a CALL a station sends in ${this.facts.protocol}`,
-      )
+    const allowed = checkIncomingAction(this.facts.version, action, 'csms', CALL_CHECK[this.facts.version])
+    if (!allowed.ok) return this.refuseAction(id, action, allowed.code)
     if (this.gate && !this.gate.admits(action))
       return this.refuseCall(id, action, 'SecurityError', this.gate.describe(action))
     const valid = validateRequest(this.facts.version, action, payload)
@@ -105,7 +111,18 @@ export class StationSession {
     }
   }
 
+  /** Unknown, the CSMS's own to send, or answered by no service: the description says which. */
+  private refuseAction(id: string, action: string, code: 'NotImplemented' | 'NotSupported'): void {
+    // Asked again without the handled set, on this refusal path only: an action the station may
+    // send in its version fails here just because no service answers it.
+    if (checkIncomingAction(this.facts.version, action, 'csms').ok)
+      return this.refuseCall(id, action, code, `${action} is not supported by this CSMS`)
+    this.refuseCall(id, 'unknown', code, `${action} is not a CALL a station sends in ${this.facts.protocol}`)
+  }
+
   private onSend(action: string, payload: unknown, id: string): void {
+    // Not checked against the handled actions: nothing goes back to the station either way, and
+    // a SEND costs one publish, no round trip (none is handled yet; a consumer just subscribes).
     const allowed = checkIncomingAction(this.facts.version, action, 'csms', { frame: 'send' })
     const valid = allowed.ok && validateRequest(this.facts.version, action, payload)
     // SEND (OCPP 2.1) is unconfirmed: nothing goes back to the station, not even an error.
