@@ -1,4 +1,5 @@
 import uWS from 'uWebSockets.js'
+import { startLoopStats } from './loop-stats.js'
 import { answerMemoryRequests } from './memory-hook.js'
 
 // The yardstick: a bare uWebSockets.js server answering every CALL with a canned CALLRESULT,
@@ -34,3 +35,4 @@ app.listen('127.0.0.1', port, (token) => {
   process.send?.({ type: 'ready', port: uWS.us_socket_local_port(token as unknown as uWS.us_socket) })
 })
 answerMemoryRequests()
+startLoopStats()

@@ -93,7 +93,9 @@ async function idleMemoryAndLatency(natsUrl: string, target: 'gateway' | 'bare')
       `- ${held.toLocaleString('en')} stations (${(rest.connected / rest.seconds).toFixed(0)} upgrades/s, failed ${failed}${rest.firstError ? `: ${rest.firstError}` : ''}): ` +
         `${perStation(m0, m19, held)}; RSS ${(m19.raw / 1024 / KiB).toFixed(1)} MiB as found`,
     )
+    server.send('loop-stats:reset')
     const open = await measured(pid, gens, { type: 'openLoop', intervalMs: 10_000, durationMs: t(60_000) })
+    server.send(`loop-stats:write:${target}-open-loop`)
     say(
       `- Heartbeat every 10 s from each of ${held.toLocaleString('en')} stations, ${t(60_000) / 1000} s: ${load(open.result)}; CPU ${open.perCallUs.toFixed(1)} µs per CALL`,
     )

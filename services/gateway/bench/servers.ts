@@ -12,6 +12,8 @@ export type Server = {
   /** Full GC in the server, then its RSS and V8 heap in use. */
   settledMemory(): Promise<{ rss: number; heapUsed: number }>
   stop(timeoutMs?: number): Promise<void>
+  /** An IPC message to the server's benchmark hooks. */
+  send(message: string): void
 }
 
 function startChild(name: string, script: string, env: Record<string, string>): ChildProcess {
@@ -41,6 +43,9 @@ function asServer(name: string, child: ChildProcess, port: number, opsPort?: num
         child.once('message', (m: { rss: number; heapUsed: number }) => resolve(m))
         child.send('gc')
       }),
+    send: (message) => {
+      child.send(message)
+    },
     stop: (timeoutMs = 20_000) =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve()

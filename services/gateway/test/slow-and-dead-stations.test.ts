@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import { after, before, describe, it } from 'node:test'
+import { waitFor } from '@csms/testkit'
 import { type Fixture, startFixture, watchDisconnect } from './support/fixture.js'
 import { metricValue } from './support/gateway-process.js'
 import { serveStationCalls } from './support/stand-ins.js'
@@ -99,5 +100,56 @@ describe('stations that do not read', () => {
       'a1',
       { status: 'Accepted', data: 'alive' },
     ])
+  })
+})
+
+describe('the send-buffer gauge', () => {
+  let f: Fixture
+  let onAnswered: () => void = () => {}
+
+  before(async () => {
+    f = await startFixture({
+      CSMS_GATEWAY_MAX_BACKPRESSURE_BYTES: String(32 * 1024 * 1024),
+      // The gauge is sampled at this interval.
+      CSMS_GATEWAY_HEARTBEAT_MS: '100',
+    })
+    serveStationCalls(
+      f.nc,
+      () => {
+        setImmediate(() => onAnswered())
+        return { payload: { status: 'Accepted', data: BIG } }
+      },
+      'ocpp.in.*.DataTransfer.*',
+    )
+    await f.nc.flush()
+  })
+  after(() => f?.stop())
+
+  const buffered = async (stat: 'sum' | 'max') =>
+    metricValue(await f.gateway.metrics(), 'csms_gateway_send_buffer_bytes', { stat }) ?? 0
+
+  it('shows what a station that does not read holds buffered, and nothing once it read it all', async () => {
+    const station = await f.station('CS-BUFFERED')
+    stopReading(station)
+    // Answers of 200 kB, each asking the next, until the kernel's buffers are full and uWS holds some.
+    let sent = 0
+    let stop = false
+    onAnswered = () => {
+      if (stop || ++sent > 500) return
+      station.send([2, `b${sent}`, 'DataTransfer', { vendorId: 'buffer' }])
+    }
+    station.send([2, 'b0', 'DataTransfer', { vendorId: 'buffer' }])
+    await waitFor(async () => (await buffered('sum')) > 0, {
+      timeoutMs: 30_000,
+      description: 'bytes buffered',
+    })
+    stop = true
+    assert.ok((await buffered('max')) > 0)
+    ;(station.ws as unknown as { _socket: Socket })._socket.resume()
+    await waitFor(async () => (await buffered('sum')) === 0, {
+      timeoutMs: 30_000,
+      description: 'buffer drained',
+    })
+    assert.equal(station.ws.readyState, station.ws.OPEN)
   })
 })

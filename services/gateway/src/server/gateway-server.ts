@@ -5,7 +5,7 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import type { GatewayConfig } from '../config.js'
 import type { GatewayMetrics } from '../gateway-metrics.js'
 import { createInflight } from '../session/inflight.js'
-import type { SessionContext } from '../session/session-context.js'
+import type { FrameSink, SessionContext } from '../session/session-context.js'
 import { createWriteBatch } from '../session/write-batch.js'
 import type { Admission } from '../upgrade/admission.js'
 import type { FailureLimiter } from '../upgrade/failure-limiter.js'
@@ -56,6 +56,7 @@ export async function startGatewayServer(d: GatewayServerDeps): Promise<GatewayS
   const messageLog = config.CSMS_GATEWAY_MESSAGE_LOG
     ? createMessageLog(d.nc, d.gatewayId, d.logger)
     : undefined
+  const buffering = new Set<FrameSink>()
   const ctx: SessionContext = {
     nc: d.nc,
     gatewayId: d.gatewayId,
@@ -69,6 +70,7 @@ export async function startGatewayServer(d: GatewayServerDeps): Promise<GatewayS
     maxQueuedCalls: config.CSMS_GATEWAY_MAX_QUEUED_CALLS,
     maxQueuedInbound: config.CSMS_GATEWAY_MAX_QUEUED_INBOUND,
     log: messageLog,
+    buffering,
   }
 
   app.ws<StationData>('/*', {
@@ -117,7 +119,7 @@ export async function startGatewayServer(d: GatewayServerDeps): Promise<GatewayS
   )
   const port = uWS.us_socket_local_port(listenSocket as unknown as uWS.us_socket)
 
-  const sampler = startSendBufferSampler(registry, d.metrics, config.CSMS_GATEWAY_HEARTBEAT_MS)
+  const sampler = startSendBufferSampler(buffering, d.metrics, config.CSMS_GATEWAY_HEARTBEAT_MS)
   let drained: Promise<void> | undefined
   const drain = async (timeoutMs: number) => {
     draining = true

@@ -64,8 +64,14 @@ export function createSocketHandlers(d: SocketHandlerDeps) {
       session.onFrame(decoder.decode(message))
     },
 
+    /** uWS wrote out some of what was buffered for a slow reader. */
+    drain(ws: StationSocket): void {
+      if (ws.getBufferedAmount() === 0) d.ctx.buffering.delete(ws)
+    },
+
     close(ws: StationSocket, code: number, message: ArrayBuffer): void {
       const u = ws.getUserData()
+      d.ctx.buffering.delete(ws)
       const reason = decoder.decode(message)
       u.outSub?.unsubscribe()
       u.outSub = undefined

@@ -40,6 +40,11 @@ export type SessionContext = {
   natsTimeoutMs: number
   maxQueuedCalls: number
   maxQueuedInbound: number
+  /**
+   * Sockets holding unsent bytes (a send answered "buffered"), until uWS says they drained:
+   * the send-buffer gauge reads these, not every socket of the pod.
+   */
+  buffering: Set<FrameSink>
   /** Every frame in and out, for the message log. */
   log: ((station: StationFacts, direction: 'in' | 'out', frame: string) => void) | undefined
 }

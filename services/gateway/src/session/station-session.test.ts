@@ -39,10 +39,11 @@ function aSession(sink: FrameSink, version: 'v16' | 'v201' | 'v21' = 'v201') {
     maxQueuedCalls: 1,
     maxQueuedInbound: 1,
     log: (_station, direction, frame) => logged.push([direction, frame]),
+    buffering: new Set(),
   }
   const protocol = { v16: 'ocpp1.6', v201: 'ocpp2.0.1', v21: 'ocpp2.1' }[version]
   const facts = { stationId: 'CS-U', version, protocol, connectionId: 'c-1' }
-  return { session: new StationSession(ctx, facts, sink), logged }
+  return { session: new StationSession(ctx, facts, sink), logged, ctx }
 }
 
 describe('station session framing', () => {
@@ -69,6 +70,17 @@ describe('station session framing', () => {
     const { sink, sent } = aSink()
     aSession(sink, 'v21').session.onFrame('[3,"x4",[1]]')
     assert.deepEqual(JSON.parse(sent[0] as string).slice(0, 3), [5, 'x4', 'ProtocolError'])
+  })
+
+  it('remembers a socket whose frame uWS had to buffer, for the send-buffer gauge', () => {
+    const buffered = aSink(1)
+    const one = aSession(buffered.sink)
+    assert.equal(one.session.send('[3,"x6",{}]'), true)
+    assert.deepEqual([...one.ctx.buffering], [buffered.sink])
+    const sent = aSink(0)
+    const other = aSession(sent.sink)
+    other.session.send('[3,"x7",{}]')
+    assert.equal(other.ctx.buffering.size, 0)
   })
 
   it('closes the socket when uWS drops a frame over the send-buffer limit', () => {

@@ -18,6 +18,7 @@ import { OutboundCalls } from './outbound-calls.js'
 import { RegistrationGate } from './registration-gate.js'
 import type { FrameSink, SessionContext, StationFacts } from './session-context.js'
 
+const BUFFERED = 1
 const DROPPED = 2
 
 /**
@@ -168,7 +169,9 @@ export class StationSession {
   send(text: string): boolean {
     if (this.closed) return false
     this.ctx.log?.(this.facts, 'out', text)
-    if (this.sink.send(text, false) !== DROPPED) return true
+    const status = this.sink.send(text, false)
+    if (status === BUFFERED) this.ctx.buffering.add(this.sink)
+    if (status !== DROPPED) return true
     this.ctx.metrics.evictions.inc({ scope: 'slow_reader' })
     this.ctx.logger.warn(
       { stationId: this.facts.stationId, buffered: this.sink.getBufferedAmount() },
