@@ -20,8 +20,7 @@ import { type NatsHandle, type PostgresHandle, startNats, startPostgres, waitFor
 import { type JetStreamClient, jetstream } from '@nats-io/jetstream'
 import { headers, type NatsConnection } from '@nats-io/nats-core'
 import { connect } from '@nats-io/transport-node'
-import { type SmartChargingService, startSmartCharging } from '../src/app.js'
-import { SmartChargingConfigSchema } from '../src/config.js'
+import type { SmartChargingService } from '../src/app.js'
 import { aTransactionFact, publishConnected, publishTransaction } from './support/facts.js'
 import {
   aStationView,
@@ -29,6 +28,7 @@ import {
   serveFakeRegistry,
   startFakeStations,
 } from './support/fake-stations.js'
+import { startService } from './support/service.js'
 
 const SITE = 'lb-site'
 const A = 'LB-A'
@@ -57,20 +57,11 @@ describe('load balancing a site over real NATS and PostgreSQL', () => {
     serveFakeRegistry(nc, registry)
     stations = startFakeStations(nc, [A, B, C])
     nc.subscribe('evt.smart-charging.allocation', { callback: (_e, m) => void allocations.push(m.json()) })
-    service = await startSmartCharging(
-      SmartChargingConfigSchema.parse({
-        NATS_URL: nats.url,
-        DATABASE_URL: pg.url,
-        CSMS_OPS_PORT: '0',
-        CSMS_OPS_HOST: '127.0.0.1',
-        CSMS_SC_RECOMPUTE_INTERVAL_MS: '0',
-        CSMS_SC_TX_DEFAULT_DELAY_MS: '0',
-        CSMS_SC_MIN_RAISE_W: '100',
-        CSMS_SC_DEADLINE_MARGIN_MS: '60000',
-      }),
-    )
-    void service.serve()
-    await service.leadership
+    service = await startService(nats.url, pg.url, {
+      CSMS_SC_TX_DEFAULT_DELAY_MS: '0',
+      CSMS_SC_MIN_RAISE_W: '100',
+      CSMS_SC_DEADLINE_MARGIN_MS: '60000',
+    })
   })
   after(async () => {
     stations?.stop()

@@ -20,8 +20,7 @@ import { type NatsHandle, type PostgresHandle, startNats, startPostgres, waitFor
 import { jetstream } from '@nats-io/jetstream'
 import { headers, type NatsConnection } from '@nats-io/nats-core'
 import { connect } from '@nats-io/transport-node'
-import { type SmartChargingService, startSmartCharging } from '../src/app.js'
-import { SmartChargingConfigSchema } from '../src/config.js'
+import type { SmartChargingService } from '../src/app.js'
 import { aTransactionFact, publishTransaction } from './support/facts.js'
 import {
   aStationView,
@@ -29,6 +28,7 @@ import {
   serveFakeRegistry,
   startFakeStations,
 } from './support/fake-stations.js'
+import { startService } from './support/service.js'
 
 const ST = 'PR-1'
 
@@ -63,17 +63,7 @@ describe('charging profiles, limits and reports over real NATS and PostgreSQL (K
     nc = await connect({ servers: nats.url })
     serveFakeRegistry(nc, registry)
     stations = startFakeStations(nc, [ST])
-    service = await startSmartCharging(
-      SmartChargingConfigSchema.parse({
-        NATS_URL: nats.url,
-        DATABASE_URL: pg.url,
-        CSMS_OPS_PORT: '0',
-        CSMS_OPS_HOST: '127.0.0.1',
-        CSMS_SC_RECOMPUTE_INTERVAL_MS: '0',
-      }),
-    )
-    void service.serve()
-    await service.leadership
+    service = await startService(nats.url, pg.url)
   })
   after(async () => {
     stations?.stop()

@@ -13,8 +13,7 @@ import { type NatsHandle, type PostgresHandle, startNats, startPostgres, waitFor
 import { jetstream } from '@nats-io/jetstream'
 import type { NatsConnection, Subscription } from '@nats-io/nats-core'
 import { connect } from '@nats-io/transport-node'
-import { type SmartChargingService, startSmartCharging } from '../src/app.js'
-import { SmartChargingConfigSchema } from '../src/config.js'
+import type { SmartChargingService } from '../src/app.js'
 import { publishConnected } from './support/facts.js'
 import {
   aStationView,
@@ -22,6 +21,7 @@ import {
   serveFakeRegistry,
   startFakeStations,
 } from './support/fake-stations.js'
+import { startService } from './support/service.js'
 
 const FREE = 'K05-1'
 const BALANCED = 'K05-LB'
@@ -78,18 +78,7 @@ describe('K05: smart charging checks the chargingProfile of a remote start (svc.
         msg.respond(encodeJson({ status: 'Accepted' }))
       },
     })
-    service = await startSmartCharging(
-      SmartChargingConfigSchema.parse({
-        NATS_URL: nats.url,
-        DATABASE_URL: pg.url,
-        CSMS_OPS_PORT: '0',
-        CSMS_OPS_HOST: '127.0.0.1',
-        CSMS_SC_RECOMPUTE_INTERVAL_MS: '0',
-        CSMS_SC_TX_DEFAULT_DELAY_MS: '0',
-      }),
-    )
-    void service.serve()
-    await service.leadership
+    service = await startService(nats.url, pg.url, { CSMS_SC_TX_DEFAULT_DELAY_MS: '0' })
   })
   after(async () => {
     stations?.stop()
