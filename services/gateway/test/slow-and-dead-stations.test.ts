@@ -109,7 +109,7 @@ describe('the send-buffer gauge', () => {
 
   before(async () => {
     f = await startFixture({
-      CSMS_GATEWAY_MAX_BACKPRESSURE_BYTES: String(32 * 1024 * 1024),
+      CSMS_GATEWAY_MAX_BACKPRESSURE_BYTES: String(64 * 1024 * 1024),
       // The gauge is sampled at this interval.
       CSMS_GATEWAY_HEARTBEAT_MS: '100',
     })
@@ -131,19 +131,21 @@ describe('the send-buffer gauge', () => {
   it('shows what a station that does not read holds buffered, and nothing once it read it all', async () => {
     const station = await f.station('CS-BUFFERED')
     stopReading(station)
-    // Answers of 200 kB, each asking the next, until the kernel's buffers are full and uWS holds some.
+    // 150 answers of 200 kB (30 MB), each asking the next: more than the kernel's socket buffers
+    // hold (a few MB), less than the 64 MB limit, so uWS holds the rest and the socket stays open.
     let sent = 0
-    let stop = false
-    onAnswered = () => {
-      if (stop || ++sent > 500) return
-      station.send([2, `b${sent}`, 'DataTransfer', { vendorId: 'buffer' }])
-    }
+    const all = new Promise<void>((resolve) => {
+      onAnswered = () => {
+        if (++sent === 150) return resolve()
+        station.send([2, `b${sent}`, 'DataTransfer', { vendorId: 'buffer' }])
+      }
+    })
     station.send([2, 'b0', 'DataTransfer', { vendorId: 'buffer' }])
+    await all
     await waitFor(async () => (await buffered('sum')) > 0, {
-      timeoutMs: 30_000,
+      timeoutMs: 10_000,
       description: 'bytes buffered',
     })
-    stop = true
     assert.ok((await buffered('max')) > 0)
     ;(station.ws as unknown as { _socket: Socket })._socket.resume()
     await waitFor(async () => (await buffered('sum')) === 0, {

@@ -16,7 +16,7 @@ export type StationFacts = {
 
 /** The socket as a session sees it (uWS WebSocket satisfies it; tests pass a fake). */
 export type FrameSink = {
-  /** 0 sent, 1 sent but buffered (backpressure), 2 dropped: over the buffer limit. */
+  /** uWS's send status: 1 sent, 0 sent but buffered (backpressure built up), 2 dropped: over the buffer limit. */
   send(message: string, isBinary?: boolean): number
   getBufferedAmount(): number
   /** Closes at once, without a close frame (a slow reader cannot take one). */

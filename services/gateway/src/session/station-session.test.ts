@@ -73,11 +73,11 @@ describe('station session framing', () => {
   })
 
   it('remembers a socket whose frame uWS had to buffer, for the send-buffer gauge', () => {
-    const buffered = aSink(1)
+    const buffered = aSink(0)
     const one = aSession(buffered.sink)
     assert.equal(one.session.send('[3,"x6",{}]'), true)
     assert.deepEqual([...one.ctx.buffering], [buffered.sink])
-    const sent = aSink(0)
+    const sent = aSink(1)
     const other = aSession(sent.sink)
     other.session.send('[3,"x7",{}]')
     assert.equal(other.ctx.buffering.size, 0)

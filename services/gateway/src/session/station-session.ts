@@ -18,7 +18,8 @@ import { OutboundCalls } from './outbound-calls.js'
 import { RegistrationGate } from './registration-gate.js'
 import type { FrameSink, SessionContext, StationFacts } from './session-context.js'
 
-const BUFFERED = 1
+/** uWS's send status: 1 success, 0 backpressure built up (sent later), 2 dropped. */
+const BUFFERED = 0
 const DROPPED = 2
 
 /**
