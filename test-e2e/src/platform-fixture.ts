@@ -6,6 +6,8 @@ export type E2ePlatform = Platform & {
   token: string
   /** The database every service uses, for tests that check what was stored. */
   databaseUrl: string
+  /** The platform's NATS, for tests that talk to the services on the bus. */
+  natsUrl: string
   api(path: string, init?: RequestInit): Promise<Response>
 }
 
@@ -37,6 +39,7 @@ export async function startE2ePlatform(env: Record<string, string> = {}): Promis
       ...platform,
       token,
       databaseUrl: pg.url,
+      natsUrl: nats.url,
       api: (path, init = {}) =>
         fetch(`${platform.apiUrl}${path}`, {
           ...init,

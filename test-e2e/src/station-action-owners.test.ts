@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
-import { resolve } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import {
   connectBus,
@@ -12,7 +10,7 @@ import {
   stationActionsHandled,
 } from '@csms/bus'
 import { actionInfo, actionsOf, OCPP_VERSIONS, type OcppVersion } from '@csms/ocpp'
-import { freePort, type Platform, startNats, startPlatform, startPostgres } from '@csms/testkit'
+import { type E2ePlatform, startE2ePlatform } from './platform-fixture.js'
 
 // The gateway answers NotSupported, without asking NATS, to every station CALL that
 // packages/bus's table says no service answers. This keeps that table equal to what the running
@@ -22,42 +20,6 @@ import { freePort, type Platform, startNats, startPlatform, startPostgres } from
 const PROBE = 'E2E-OWNER-PROBE'
 // Not JSON: every handler's runner refuses it (FormatViolation) before any domain logic runs.
 const NOT_JSON = new TextEncoder().encode('probe, not JSON')
-
-type Stack = { platform: Platform; natsUrl: string; stop(): Promise<void> }
-
-/** The platform as separate processes; its NATS URL is needed here, so not platform-fixture. */
-async function startStack(): Promise<Stack> {
-  const nats = await startNats()
-  const pg = await startPostgres().catch(async (error: unknown) => {
-    await nats.stop()
-    throw error
-  })
-  try {
-    const platform = await startPlatform({
-      root: resolve(import.meta.dirname, '../../..'),
-      natsUrl: nats.url,
-      databaseUrl: pg.url,
-      gatewayPort: await freePort(),
-      apiPort: await freePort(),
-      apiToken: randomBytes(24).toString('base64url'),
-      silent: process.env.E2E_LOGS !== '1',
-      env: { LOG_LEVEL: 'warn' },
-    })
-    return {
-      platform,
-      natsUrl: nats.url,
-      async stop() {
-        const results = await Promise.allSettled([platform.stop()])
-        results.push(...(await Promise.allSettled([pg.stop(), nats.stop()])))
-        const failed = results.find((r) => r.status === 'rejected')
-        if (failed) throw failed.reason
-      },
-    }
-  } catch (error) {
-    await Promise.allSettled([pg.stop(), nats.stop()])
-    throw error
-  }
-}
 
 /** Every action a station may start in this version, CALL or 2.1 SEND. */
 function stationActions(version: OcppVersion): string[] {
@@ -90,13 +52,13 @@ async function probesTaken(opsPort: number): Promise<Map<string, number>> {
 }
 
 describe('the table of station actions each service answers (packages/bus) matches the services', () => {
-  let stack: Stack
+  let stack: E2ePlatform
   let nc: Awaited<ReturnType<typeof connectBus>> | undefined
   let requester: NatsRequester
   const probes = new Map<OcppVersion, Probe[]>()
 
   before(async () => {
-    stack = await startStack()
+    stack = await startE2ePlatform()
     nc = await connectBus({ url: stack.natsUrl, name: 'e2e-owner-probe' })
     requester = createNatsRequester(nc)
     for (const version of OCPP_VERSIONS)
@@ -127,7 +89,7 @@ describe('the table of station actions each service answers (packages/bus) match
   it('names the service that answers each action', async () => {
     // "<service> <action>" → in how many versions that service took the action's probe.
     const taken = new Map<string, number>()
-    for (const [service, port] of stack.platform.opsPorts) {
+    for (const [service, port] of stack.opsPorts) {
       for (const [action, n] of await probesTaken(port)) taken.set(`${service} ${action}`, n)
     }
     const expected = new Map<string, number>()

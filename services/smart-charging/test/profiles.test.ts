@@ -50,6 +50,23 @@ function aTxDefault(o: Record<string, unknown> = {}) {
   }
 }
 
+/** A station that accepts every call and reports a flat composite schedule of `limit()` A. */
+function reportingComposite(limit: () => number): FakeStations['answer'] {
+  return (_s, action, payload) =>
+    action === 'GetCompositeSchedule'
+      ? {
+          status: 'Accepted',
+          schedule: {
+            evseId: payload.evseId,
+            duration: payload.duration,
+            scheduleStart: new Date().toISOString(),
+            chargingRateUnit: 'A',
+            chargingSchedulePeriod: [{ startPeriod: 0, limit: limit() }],
+          },
+        }
+      : { status: 'Accepted' }
+}
+
 describe('charging profiles, limits and reports over real NATS and PostgreSQL (K01, K08-K13)', () => {
   let nats: NatsHandle
   let pg: PostgresHandle
@@ -197,19 +214,7 @@ describe('charging profiles, limits and reports over real NATS and PostgreSQL (K
       callback: (_e, m) => void mismatches.push(m.json()),
     })
     let reportedLimit = 16
-    stations.answer = (_s, action, payload) =>
-      action === 'GetCompositeSchedule'
-        ? {
-            status: 'Accepted',
-            schedule: {
-              evseId: payload.evseId,
-              duration: payload.duration,
-              scheduleStart: new Date().toISOString(),
-              chargingRateUnit: 'A',
-              chargingSchedulePeriod: [{ startPeriod: 0, limit: reportedLimit }],
-            },
-          }
-        : { status: 'Accepted' }
+    stations.answer = reportingComposite(() => reportedLimit)
     const good = await callRpc(nc, checkCompositeScheduleRpc, {
       stationId: ST,
       evseId: 1,
@@ -320,19 +325,7 @@ describe('charging profiles, limits and reports over real NATS and PostgreSQL (K
     })
     assert.deepEqual(max, { outcome: 'answered', response: { status: 'Accepted' } })
     let reportedLimit = 20
-    stations.answer = (_s, action, payload) =>
-      action === 'GetCompositeSchedule'
-        ? {
-            status: 'Accepted',
-            schedule: {
-              evseId: payload.evseId,
-              duration: payload.duration,
-              scheduleStart: new Date().toISOString(),
-              chargingRateUnit: 'A',
-              chargingSchedulePeriod: [{ startPeriod: 0, limit: reportedLimit }],
-            },
-          }
-        : { status: 'Accepted' }
+    stations.answer = reportingComposite(() => reportedLimit)
     const check = () =>
       callRpc(nc, checkCompositeScheduleRpc, {
         stationId: ST,
