@@ -29,6 +29,14 @@ export function commandRpc(service: ServiceName) {
   return defineRpc(service, 'command', CommandRequestSchema, CommandResultSchema)
 }
 
+/**
+ * What is left of a caller's deadline for the station once the work since `since` took its
+ * share: the operator API waits timeoutMs (plus a small margin) for the whole command.
+ */
+export function remainingMs(timeoutMs: number | undefined, since: number): number | undefined {
+  return timeoutMs === undefined ? undefined : Math.max(100, timeoutMs - (Date.now() - since))
+}
+
 export type CommandRecorder = (req: CommandRequest, reply: OcppReply) => Promise<void>
 
 /**
@@ -59,9 +67,7 @@ export function serveCommands(opts: {
       const payload = checked.value as Record<string, unknown>
       const since = Date.now()
       await opts.beforeSend?.(req, payload)
-      // The operator API waits timeoutMs (plus a margin) for the whole command, check included.
-      const timeoutMs =
-        req.timeoutMs === undefined ? undefined : Math.max(100, req.timeoutMs - (Date.now() - since))
+      const timeoutMs = remainingMs(req.timeoutMs, since)
       const reply = await callStation(opts.nc, {
         stationId: req.stationId,
         action: req.action,

@@ -6,6 +6,7 @@ export {
   CommandRequestSchema,
   CommandResultSchema,
   commandRpc,
+  remainingMs,
   serveCommands,
 } from './commands.js'
 export { connectBus } from './connect.js'

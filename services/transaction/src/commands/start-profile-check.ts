@@ -47,11 +47,3 @@ export function createStartProfileCheck(deps: { nc: NatsConnection; timeoutMs: n
     }
   }
 }
-
-/**
- * What is left of the caller's deadline for the station once the check took its share: the
- * operator API waits for timeoutMs plus a small margin, check included.
- */
-export function remainingMs(timeoutMs: number | undefined, since: number): number | undefined {
-  return timeoutMs === undefined ? undefined : Math.max(100, timeoutMs - (Date.now() - since))
-}

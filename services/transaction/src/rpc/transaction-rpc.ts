@@ -9,6 +9,7 @@ import {
   listTariffsRpc,
   listTransactionsRpc,
   type OcppReply,
+  remainingMs,
   serveRpc,
   startTransactionRpc,
   stopTransactionRpc,
@@ -18,7 +19,7 @@ import { type OcppVersion, validateRequest, versionOfSubprotocol } from '@csms/o
 import type { Logger } from '@csms/telemetry'
 import type { NatsConnection, Subscription } from '@nats-io/transport-node'
 import { statusOf } from '../commands/record-commands.js'
-import { remainingMs, type StartProfileCheck } from '../commands/start-profile-check.js'
+import type { StartProfileCheck } from '../commands/start-profile-check.js'
 import type { TariffResolver } from '../domain/tariff-resolver.js'
 import type { TransactionRepo } from '../repo/transaction-repo.js'
 
