@@ -19,10 +19,11 @@ export type PlatformService = (typeof PLATFORM_SERVICES)[number]
  * Node flags a service runs with, here and in production (container command or NODE_OPTIONS).
  * transaction: meter values wait for their group commit longer than a 16 MiB young generation
  * lasts at thousands of messages a second, so they were promoted and left to full collections;
- * 32 MiB semi-spaces cut its CPU per message by ~15 % (services/transaction/BENCHMARKS.md).
+ * 32 MiB semi-spaces cut its CPU per message by ~15 %, 64 MiB by ~10 % more; 128 MiB measured
+ * no better (services/transaction/BENCHMARKS.md). The young generation may then use up to 192 MiB.
  */
 export const SERVICE_NODE_FLAGS: Readonly<Partial<Record<PlatformService, readonly string[]>>> = {
-  transaction: ['--max-semi-space-size=32'],
+  transaction: ['--max-semi-space-size=64'],
 }
 
 export type PlatformOptions = {

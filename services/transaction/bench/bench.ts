@@ -43,6 +43,8 @@ const STATIONS = env('BENCH_STATIONS', 10_000)
 const WINDOW = env('BENCH_WINDOW', 1_000)
 const BATCH_MAX = process.env.CSMS_TX_BATCH_MAX ?? '500'
 const BATCH_CONCURRENCY = process.env.CSMS_TX_BATCH_CONCURRENCY ?? '2'
+/** Transaction service processes in one queue group, as replicas of a deployment share the load. */
+const REPLICAS = env('BENCH_REPLICAS', 1)
 const root = join(import.meta.dirname, '..', '..', '..', '..')
 
 type Station = { id: string; txId: string; seqNo: number; busy: boolean; registerWh: number }
@@ -72,27 +74,31 @@ async function main() {
         }),
       )
     }
-    const service = await spawnProcess({
-      name: 'transaction',
-      command: process.execPath,
-      args: [
-        // As the platform launches it; BENCH_NODE_FLAGS come after and win (e.g. --max-semi-space-size=16).
-        ...(SERVICE_NODE_FLAGS.transaction ?? []),
-        ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
-        ...(process.env.BENCH_PROFILE_DIR
-          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
-          : []),
-        join(root, 'services/transaction/dist/src/main.js'),
-      ],
-      env: {
-        ...common,
-        CSMS_OPS_PORT: '0',
-        CSMS_TX_BATCH_MAX: BATCH_MAX,
-        CSMS_TX_BATCH_CONCURRENCY: BATCH_CONCURRENCY,
-      },
-      silent: true,
-    })
-    processes.push(service)
+    const services = []
+    for (let i = 0; i < REPLICAS; i++) {
+      const service = await spawnProcess({
+        name: `transaction-${i}`,
+        command: process.execPath,
+        args: [
+          // As the platform launches it; BENCH_NODE_FLAGS come after and win (e.g. --max-semi-space-size=16).
+          ...(SERVICE_NODE_FLAGS.transaction ?? []),
+          ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
+          ...(process.env.BENCH_PROFILE_DIR
+            ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+            : []),
+          join(root, 'services/transaction/dist/src/main.js'),
+        ],
+        env: {
+          ...common,
+          CSMS_OPS_PORT: '0',
+          CSMS_TX_BATCH_MAX: BATCH_MAX,
+          CSMS_TX_BATCH_CONCURRENCY: BATCH_CONCURRENCY,
+        },
+        silent: true,
+      })
+      processes.push(service)
+      services.push(service)
+    }
     await waitFor(async () => (await servicesReady(nc, ['transaction'])).transaction, {
       timeoutMs: 60_000,
       description: 'transaction service ready',
@@ -126,7 +132,7 @@ async function main() {
       measuring = true
     }, WARMUP_S * 1000)
     const started = performance.now()
-    const cpu = createCpuMeter({ transaction: [service.pid], nats: nats.pid, postgres: pg.pid })
+    const cpu = createCpuMeter({ transaction: services.map((s) => s.pid), nats: nats.pid, postgres: pg.pid })
     setTimeout(() => cpu.start(), WARMUP_S * 1000)
     if (RATE > 0) deferred = await runOpen(requester, stations, RATE, end, record)
     else
@@ -136,7 +142,7 @@ async function main() {
 
     const db = createDb({ url: pg.url, schema: SCHEMA, poolSize: 1 })
     const { rows } = await sql<{ rows: string; sessions: string }>`
-      select (select coalesce(sum(jsonb_array_length(samples)), 0) from meter_values)::text as rows,
+      select (select coalesce(sum(json_array_length(samples)), 0) from meter_values)::text as rows,
              (select count(*) from transactions where state = 'active')::text as sessions`.execute(db)
     // Every acknowledged message of every station (its Started included) had ten sampled values.
     const sent = stations.reduce((n, s) => n + s.seqNo, 0)
@@ -144,8 +150,8 @@ async function main() {
     latencies.sort((a, b) => a - b)
     const pct = (p: number) =>
       latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0
-    const writer = service
-      .recentOutput()
+    const writer = services
+      .flatMap((s) => s.recentOutput())
       .filter((l) => l.includes('writer stats'))
       .slice(-3)
       .map((l) => JSON.parse(l.slice(l.indexOf('{'))) as { meanBatch: number; largestBatch: number })

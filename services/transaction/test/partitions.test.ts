@@ -25,7 +25,7 @@ describe('meter-value partitions', () => {
   const insertAt = (at: Date) =>
     sql`
     insert into meter_values (sampled_at, station_id, evse_id, tx_id, seq_no, register_wh, digest, samples)
-    values (${at.toISOString()}::timestamptz, 'P-1', 1, 1, 1, 100, 0, '[]'::jsonb)`.execute(db)
+    values (${at.toISOString()}::timestamptz, 'P-1', 1, 1, 1, 100, 0, '[]'::json)`.execute(db)
   const partitionOf = async (at: Date) => {
     const { rows } = await sql<{ part: string }>`
       select tableoid::regclass::text as part from meter_values where sampled_at = ${at.toISOString()}::timestamptz`.execute(

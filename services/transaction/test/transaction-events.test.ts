@@ -319,7 +319,7 @@ describe('transaction events over real NATS and PostgreSQL', () => {
     await h.ok('v201', 'MeterValues', 'TE-9', payload)
     const { rows } = await sql<{
       n: string
-    }>`select sum(jsonb_array_length(samples))::text as n from meter_values where station_id = 'TE-9'`.execute(
+    }>`select sum(json_array_length(samples))::text as n from meter_values where station_id = 'TE-9'`.execute(
       h.db,
     )
     assert.equal(rows[0]?.n, '10')

@@ -4,7 +4,7 @@ import type { MeterRow } from './meter-rows.js'
 import type { TransactionDb } from './tables.js'
 
 // The set-based statements of a flush (event-writer.ts). Each takes a whole batch: arrays
-// through unnest, or one JSON document through jsonb_to_recordset, never a statement per row.
+// through unnest, or one JSON document through json_to_recordset, never a statement per row.
 
 type Db = Kysely<TransactionDb> | Transaction<TransactionDb>
 
@@ -18,7 +18,7 @@ export async function insertMissingSessions(
   if (missing.length === 0) return
   await sql`
     insert into transactions (station_id, transaction_id, protocol, state, sort_at, doc)
-    select u.s, u.t, u.p, 'active', u.a, 'null'::jsonb
+    select u.s, u.t, u.p, 'active', u.a, 'null'::json
     from unnest(${missing.map((m) => m.stationId)}::text[], ${missing.map((m) => m.transactionId)}::text[],
                 ${missing.map((m) => m.protocol)}::text[], ${missing.map((m) => m.at)}::timestamptz[])
          with ordinality as u(s, t, p, a, n)
@@ -38,16 +38,16 @@ export async function selectSessionsForUpdate(trx: Db, keys: readonly SessionKey
   return rows
 }
 
-// Rows travel as one JSON document (jsonb_to_recordset): serialising it is native and cheap,
+// Rows travel as one JSON document (json_to_recordset): serialising it is native and cheap,
 // where a text[] parameter per column costs an escape per element in the client.
 export async function insertMeterRows(trx: Db, rows: readonly MeterRow[]): Promise<void> {
   if (rows.length === 0) return
   await sql`
     insert into meter_values (sampled_at, station_id, evse_id, tx_id, seq_no, register_wh, digest, samples)
     select sampled_at, station_id, evse_id, tx_id, seq_no, register_wh, digest, samples
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
+    from json_to_recordset(${JSON.stringify(rows)}::json) as r(
       sampled_at timestamptz, station_id text, evse_id int, tx_id bigint, seq_no bigint,
-      register_wh float8, digest bigint, samples jsonb)
+      register_wh float8, digest bigint, samples json)
     on conflict do nothing`.execute(trx)
 }
 
@@ -93,9 +93,9 @@ export async function saveSessions(
       state = u.state, evse_id = u.evse_id, started_at = u.started_at, ended_at = u.ended_at, sort_at = u.sort_at,
       energy_wh = u.energy_wh, id_token = u.id_token, remote_start_id = u.remote_start_id,
       total_cost = u.total_cost, doc = u.doc, updated_at = now()
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as u(
+    from json_to_recordset(${JSON.stringify(rows)}::json) as u(
       id bigint, state text, evse_id int, started_at timestamptz, ended_at timestamptz, sort_at timestamptz,
-      energy_wh float8, id_token text, remote_start_id int, total_cost numeric, doc jsonb)
+      energy_wh float8, id_token text, remote_start_id int, total_cost numeric, doc json)
     where t.id = u.id`.execute(trx)
 }
 

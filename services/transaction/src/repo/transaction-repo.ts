@@ -37,7 +37,7 @@ export function createTransactionRepo(db: Kysely<TransactionDb>) {
       .selectFrom('transactions')
       .select(ROW_COLUMNS)
       // A placeholder row exists only inside an uncommitted flush; never show one.
-      .where(sql<boolean>`doc <> 'null'::jsonb`)
+      .where(sql<boolean>`doc::text <> 'null'`)
 
   const sessions = {
     /** Newest first (by start), keyset-paged: the cursor is the last row's (sort_at, id). */
@@ -135,7 +135,7 @@ export function createTransactionRepo(db: Kysely<TransactionDb>) {
       const inserted = await sql<{ transaction_id: string }>`
         insert into transactions (station_id, transaction_id, protocol, state, sort_at, doc, legacy_key)
         values (${stationId}, nextval('legacy_transaction_id_seq')::text, 'ocpp1.6', 'active', ${at}::timestamptz,
-                'null'::jsonb, ${key})
+                'null'::json, ${key})
         on conflict do nothing
         returning transaction_id`.execute(db)
       const id = inserted.rows[0]?.transaction_id
