@@ -93,6 +93,9 @@ async function idleMemoryAndLatency(natsUrl: string, target: 'gateway' | 'bare')
       `- ${held.toLocaleString('en')} stations (${(rest.connected / rest.seconds).toFixed(0)} upgrades/s, failed ${failed}${rest.firstError ? `: ${rest.firstError}` : ''}): ` +
         `${perStation(m0, m19, held)}; RSS ${(m19.raw / 1024 / KiB).toFixed(1)} MiB as found`,
     )
+    // One interval unmeasured first: every station's first Heartbeat, the JIT of the open-loop
+    // path and the collections of the connect phase's garbage are start-up, not steady state.
+    await runLoad(gens, { type: 'openLoop', intervalMs: 10_000, durationMs: t(10_000) })
     server.send('loop-stats:reset')
     const open = await measured(pid, gens, { type: 'openLoop', intervalMs: 10_000, durationMs: t(60_000) })
     server.send(`loop-stats:write:${target}-open-loop`)
