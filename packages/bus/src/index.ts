@@ -138,6 +138,7 @@ export {
   UpsertIdTokenRequestSchema,
   upsertIdTokenRpc,
 } from './contracts/id-token-admin.js'
+export { fitsV201, type IdTagInfo, toIdTagInfo, toV201IdTokenInfo } from './contracts/id-token-versions.js'
 export {
   getLocalListRpc,
   LOCAL_LIST_SYNC_OUTCOMES,

@@ -189,4 +189,42 @@ describe('the CSMS certificate authority and station certificates over real NATS
       (e: Error & { code?: string }) => e.code === 'not_found',
     )
   })
+
+  it("refuses a certificate type the station's version does not know, and sends nothing", async () => {
+    await h.online('CS-TYPES-201')
+    await h.online('CS-TYPES-16', 'ocpp1.6')
+    const answers = {
+      InstallCertificate: () => ({ status: 'Accepted' }),
+      GetInstalledCertificateIds: () => ({ status: 'NotFound' }),
+    }
+    const modern = station('CS-TYPES-201', answers)
+    const legacy = station('CS-TYPES-16', answers)
+    const invalid = (e: Error & { code?: string }) => e.code === 'invalid_input'
+    // Each version's name for the CSMS root is the other's unknown value.
+    for (const [stationId, certificateType] of [
+      ['CS-TYPES-201', 'CentralSystemRootCertificate'],
+      ['CS-TYPES-16', 'CSMSRootCertificate'],
+    ] as const) {
+      await assert.rejects(
+        callRpc(h.nc, installCertificateRpc, { stationId, certificateType, certificate: v2gRoot.pem }),
+        invalid,
+      )
+      await assert.rejects(
+        callRpc(h.nc, listInstalledCertificatesRpc, {
+          stationId,
+          certificateTypes: ['ManufacturerRootCertificate', certificateType],
+        }),
+        invalid,
+      )
+    }
+    assert.deepEqual([modern.calls, legacy.calls], [[], []])
+    assert.deepEqual(
+      await callRpc(h.nc, installCertificateRpc, {
+        stationId: 'CS-TYPES-16',
+        certificateType: 'CentralSystemRootCertificate',
+        certificate: v2gRoot.pem,
+      }),
+      { status: 'Accepted' },
+    )
+  })
 })

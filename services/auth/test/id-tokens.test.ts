@@ -281,6 +281,22 @@ describe('ID tokens and Authorize over real NATS and PostgreSQL', () => {
     assert.equal(fromTx.status, 'Accepted')
   })
 
+  it('leaves out of a 2.0.1 answer a group only 2.1 can express (another type, more than 36 characters)', async () => {
+    const long = { idToken: 'G'.repeat(40), type: 'Central' }
+    const fleet = { idToken: 'FLEET-1', type: 'Fleet' }
+    await store({ idToken: 'GROUPED-LONG', type: 'Central', groupIdToken: long })
+    await store({ idToken: 'GROUPED-FLEET', type: 'Central', groupIdToken: fleet })
+    for (const [idToken, group] of [
+      ['GROUPED-LONG', long],
+      ['GROUPED-FLEET', fleet],
+    ] as const) {
+      const v201 = await authorize(idToken, 'Central')
+      assert.equal(v201.status, 'Accepted')
+      assert.equal(v201.groupIdToken, undefined, idToken)
+      assert.deepEqual((await authorize(idToken, 'Central', 'CS-21', 'v21')).groupIdToken, group)
+    }
+  })
+
   it('reads, lists and deletes tokens', async () => {
     await store({ idToken: 'LIST-1', type: 'Central' })
     await store({ idToken: 'LIST-1', type: 'Local' })

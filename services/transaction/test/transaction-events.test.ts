@@ -165,7 +165,12 @@ describe('transaction events over real NATS and PostgreSQL', () => {
     const asked: unknown[] = []
     const auth = serveRpc(h.nc, authorizeIdTokenRpc, async (req) => {
       asked.push(req)
-      return { status: 'Accepted' as const, groupIdToken: { idToken: 'FLEET-1', type: 'Central' } }
+      // A group of a type only 2.1 knows: a 2.0.1 station gets the answer without it.
+      const group =
+        req.idToken === 'FLEETCARD'
+          ? { idToken: 'FLEET-2', type: 'Fleet' }
+          : { idToken: 'FLEET-1', type: 'Central' }
+      return { status: 'Accepted' as const, groupIdToken: group }
     })
     try {
       const answered = await h.ok(
@@ -189,6 +194,16 @@ describe('transaction events over real NATS and PostgreSQL', () => {
         {},
       )
       assert.equal((await get('auth-2')).idTokenStatus, 'Accepted')
+      const fleetCard = { idToken: 'FLEETCARD', type: 'ISO14443' }
+      assert.deepEqual(
+        await h.ok(
+          'v201',
+          'TransactionEvent',
+          'TE-7',
+          aTransactionEvent({ transactionId: 'auth-3', seqNo: 0, eventType: 'Started', idToken: fleetCard }),
+        ),
+        { idTokenInfo: { status: 'Accepted' } },
+      )
     } finally {
       auth.unsubscribe()
     }

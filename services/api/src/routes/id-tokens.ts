@@ -351,6 +351,7 @@ export function registerIdTokenRoutes(app: OpenAPIHono, nc: NatsConnection, stat
           z.object({ status: z.string(), certificates: z.array(InstalledCertificateSchema) }),
           'As reported',
         ),
+        400: problemResponse("A type the station's OCPP version does not know"),
         ...STATION_PROBLEMS,
       },
     }),
@@ -385,7 +386,7 @@ export function registerIdTokenRoutes(app: OpenAPIHono, nc: NatsConnection, stat
       },
       responses: {
         200: json(StationAnswer, "The station's answer"),
-        400: problemResponse('Not one PEM certificate'),
+        400: problemResponse("Not one PEM certificate, or a type the station's OCPP version does not know"),
         ...STATION_PROBLEMS,
       },
     }),

@@ -5,7 +5,6 @@ import {
   decideAuthorization,
   localListInfo,
   type StoredIdToken,
-  toIdTagInfo,
 } from './authorization.js'
 
 const now = new Date('2026-01-10T12:00:00.000Z')
@@ -107,17 +106,5 @@ describe('authorization decision', () => {
       cacheExpiryDateTime: '2027-01-01T00:00:00.000Z',
       language1: 'de',
     })
-  })
-
-  it('maps onto 1.6 idTagInfo', () => {
-    assert.deepEqual(toIdTagInfo({ status: 'Unknown' }), { status: 'Invalid' })
-    assert.deepEqual(
-      toIdTagInfo({
-        status: 'Blocked',
-        cacheExpiryDateTime: '2026-01-10T13:00:00.000Z',
-        groupIdToken: { idToken: 'PARENT', type: 'Central' },
-      }),
-      { status: 'Blocked', expiryDate: '2026-01-10T13:00:00.000Z', parentIdTag: 'PARENT' },
-    )
   })
 })

@@ -115,24 +115,3 @@ function earliest(a: Date | null, b: Date | null): Date | null {
   if (b === null) return a
   return a.getTime() <= b.getTime() ? a : b
 }
-
-const V16_STATUSES = new Set(['Accepted', 'Blocked', 'Expired', 'Invalid', 'ConcurrentTx'])
-export type IdTagInfo = {
-  status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx'
-  expiryDate?: string
-  parentIdTag?: string
-}
-
-/**
- * OCPP 1.6 idTagInfo from idTokenInfo: statuses 1.6 lacks (Unknown, NoCredit, NotAt…) become
- * Invalid; the group becomes parentIdTag when it fits 1.6's 20 characters.
- */
-export function toIdTagInfo(info: IdTokenInfo): IdTagInfo {
-  const status = (V16_STATUSES.has(info.status) ? info.status : 'Invalid') as IdTagInfo['status']
-  const parent = info.groupIdToken?.idToken
-  return {
-    status,
-    ...(info.cacheExpiryDateTime === undefined ? {} : { expiryDate: info.cacheExpiryDateTime }),
-    ...(parent !== undefined && parent.length <= 20 ? { parentIdTag: parent } : {}),
-  }
-}

@@ -1,6 +1,5 @@
-import { defineHandler } from '@csms/bus'
+import { defineHandler, toIdTagInfo, toV201IdTokenInfo } from '@csms/bus'
 import { IDTAG16, type IdTokenAuthorizer } from '../authorization/id-token-authorizer.js'
-import { toIdTagInfo } from '../domain/authorization.js'
 import { sameEmaid } from '../domain/id-token-format.js'
 import type { ContractValidator } from '../pki/contract-validator.js'
 
@@ -33,11 +32,12 @@ export function createAuthorizeHandlers(deps: Deps) {
         if (contract?.emaid !== undefined && !sameEmaid(contract.emaid, idToken.idToken)) {
           return { idTokenInfo: { status: 'Invalid' as const }, certificateStatus: 'Accepted' as const }
         }
-        const idTokenInfo = await deps.authorizer.authorize({
+        const info = await deps.authorizer.authorize({
           idToken: idToken.idToken,
           type: idToken.type,
           stationId,
         })
+        const idTokenInfo = version === 'v201' ? toV201IdTokenInfo(info) : info
         return contract ? { idTokenInfo, certificateStatus: contract.certificateStatus } : { idTokenInfo }
       },
     })

@@ -70,4 +70,21 @@ describe('local list update plan', () => {
     assert.equal(fitsProtocol('v201', { idToken: 'VIN123', type: 'VIN' }), false)
     assert.equal(fitsProtocol('v21', { idToken: 'VIN123', type: 'VIN' }), true)
   })
+
+  it('writes 2.0.1 entries without a group 2.0.1 cannot express; 2.1 keeps it', () => {
+    const groupIdToken = { idToken: 'FLEET-1', type: 'Fleet' }
+    const m = {
+      updateType: 'Full' as const,
+      versionNumber: 2,
+      entries: [
+        { ref: { idToken: 'TOKEN1', type: 'Central' }, info: { status: 'Accepted' as const, groupIdToken } },
+      ],
+    }
+    assert.deepEqual(sendLocalListPayload('v201', m).localAuthorizationList, [
+      { idToken: { idToken: 'TOKEN1', type: 'Central' }, idTokenInfo: { status: 'Accepted' } },
+    ])
+    assert.deepEqual(sendLocalListPayload('v21', m).localAuthorizationList, [
+      { idToken: { idToken: 'TOKEN1', type: 'Central' }, idTokenInfo: { status: 'Accepted', groupIdToken } },
+    ])
+  })
 })

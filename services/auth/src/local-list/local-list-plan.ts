@@ -1,7 +1,5 @@
-import type { IdTokenInfo, IdTokenRef } from '@csms/bus'
-import { ID_TOKEN_TYPES } from '@csms/bus'
+import { fitsV201, type IdTokenInfo, type IdTokenRef, toIdTagInfo, toV201IdTokenInfo } from '@csms/bus'
 import type { OcppVersion } from '@csms/ocpp'
-import { toIdTagInfo } from '../domain/authorization.js'
 
 /** An entry to send; without `info` it removes the token from the station's list. */
 export type PlannedEntry = { ref: IdTokenRef; info?: IdTokenInfo | undefined }
@@ -11,15 +9,13 @@ export type PlannedMessage = {
   entries: PlannedEntry[]
 }
 
-const V201_TYPES: ReadonlySet<string> = new Set(ID_TOKEN_TYPES)
-
 /** Whether a token can travel in this protocol's SendLocalList at all (length and type limits). */
 export function fitsProtocol(version: OcppVersion, ref: IdTokenRef): boolean {
   switch (version) {
     case 'v16':
       return ref.idToken.length <= 20
     case 'v201':
-      return ref.idToken.length <= 36 && V201_TYPES.has(ref.type)
+      return fitsV201(ref)
     case 'v21':
       return ref.idToken.length <= 255
   }
@@ -64,7 +60,7 @@ export function sendLocalListPayload(version: OcppVersion, m: PlannedMessage): R
   }
   const list = m.entries.map((e) => ({
     idToken: { idToken: e.ref.idToken, type: e.ref.type },
-    ...(e.info ? { idTokenInfo: e.info } : {}),
+    ...(e.info ? { idTokenInfo: version === 'v201' ? toV201IdTokenInfo(e.info) : e.info } : {}),
   }))
   return {
     versionNumber: m.versionNumber,

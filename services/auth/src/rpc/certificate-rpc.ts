@@ -8,6 +8,7 @@ import {
   listInstalledCertificatesRpc,
   serveRpc,
 } from '@csms/bus'
+import { type OcppVersion, validateRequest } from '@csms/ocpp'
 import type { Logger } from '@csms/telemetry'
 import type { NatsConnection, Subscription } from '@nats-io/nats-core'
 import type { CertificateAuthority } from '../pki/certificate-authority.js'
@@ -40,6 +41,17 @@ function unwrap(reply: CallOutcome): Record<string, unknown> {
 }
 
 /**
+ * The operator's certificate types are free text, the station's schema an enum of its version
+ * (2.0.1 CSMSRootCertificate is 1.6 CentralSystemRootCertificate): a payload it would refuse is
+ * refused here, before anything is sent.
+ */
+function checked<P extends Record<string, unknown>>(version: OcppVersion, action: string, payload: P): P {
+  const valid = validateRequest(version, action, payload)
+  if (!valid.ok) throw new AppError('invalid_input', `${action} (${version}): ${valid.error.description}`)
+  return payload
+}
+
+/**
  * Certificates on stations through the operator API (M03 list, M04 delete, M05 install), sent
  * by auth as the owner of these actions; what GetInstalledCertificateIds reports is recorded.
  */
@@ -65,10 +77,11 @@ export function serveCertificateRpc(deps: {
         if (pemBlocks(certificate, 'CERTIFICATE').length !== 1) {
           throw new AppError('invalid_input', 'certificate must be exactly one PEM certificate')
         }
-        await versionOf(stationId)
-        const answer = unwrap(
-          await deps.call(stationId, 'InstallCertificate', { certificateType, certificate }),
-        )
+        const payload = checked(await versionOf(stationId), 'InstallCertificate', {
+          certificateType,
+          certificate,
+        })
+        const answer = unwrap(await deps.call(stationId, 'InstallCertificate', payload))
         return {
           status: String(answer.status),
           ...(answer.statusInfo ? { statusInfo: answer.statusInfo } : {}),
@@ -85,13 +98,14 @@ export function serveCertificateRpc(deps: {
         if (version === 'v16') {
           const certificates: InstalledCertificate[] = []
           let status = 'Accepted'
-          for (const type of certificateTypes ?? [
-            'CentralSystemRootCertificate',
-            'ManufacturerRootCertificate',
-          ]) {
-            const a = unwrap(
-              await deps.call(stationId, 'GetInstalledCertificateIds', { certificateType: type }),
-            )
+          const types = certificateTypes ?? ['CentralSystemRootCertificate', 'ManufacturerRootCertificate']
+          // Every type checked before the first is asked for: a refusal sends nothing.
+          const requests = types.map((type) =>
+            checked(version, 'GetInstalledCertificateIds', { certificateType: type }),
+          )
+          for (const request of requests) {
+            const type = request.certificateType
+            const a = unwrap(await deps.call(stationId, 'GetInstalledCertificateIds', request))
             if (a.status !== 'Accepted') status = String(a.status)
             for (const h of (a.certificateHashData as CertificateHashData[] | undefined) ?? []) {
               certificates.push({ ...strip(h), certificateType: type, childCertificateHashData: [] })
@@ -104,7 +118,11 @@ export function serveCertificateRpc(deps: {
           await deps.call(
             stationId,
             'GetInstalledCertificateIds',
-            certificateTypes ? { certificateType: certificateTypes } : {},
+            checked(
+              version,
+              'GetInstalledCertificateIds',
+              certificateTypes ? { certificateType: certificateTypes } : {},
+            ),
           ),
         )
         const chains = (a.certificateHashDataChain as HashDataChain[] | undefined) ?? []

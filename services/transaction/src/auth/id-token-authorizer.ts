@@ -57,19 +57,3 @@ export function createIdTokenAuthorizer(deps: {
     },
   }
 }
-
-const V16_STATUSES = new Set(['Accepted', 'Blocked', 'Expired', 'Invalid', 'ConcurrentTx'])
-
-/** 1.6 idTagInfo from 2.0.1 idTokenInfo: statuses 1.6 lacks become Invalid. */
-export function toIdTagInfo(info: IdTokenInfo): {
-  status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx'
-  expiryDate?: string
-  parentIdTag?: string
-} {
-  const status = (V16_STATUSES.has(info.status) ? info.status : 'Invalid') as 'Accepted'
-  return {
-    status,
-    ...(info.cacheExpiryDateTime === undefined ? {} : { expiryDate: info.cacheExpiryDateTime }),
-    ...(info.groupIdToken === undefined ? {} : { parentIdTag: info.groupIdToken.idToken.slice(0, 20) }),
-  }
-}

@@ -1,5 +1,4 @@
-import { defineHandler } from '@csms/bus'
-import { toIdTagInfo } from '../auth/id-token-authorizer.js'
+import { defineHandler, toIdTagInfo } from '@csms/bus'
 import { fromStartTransaction16, fromStopTransaction16, IDTAG16_TYPE } from '../domain/from-ocpp.js'
 import type { SessionDeps } from './session-deps.js'
 

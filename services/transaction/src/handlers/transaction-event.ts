@@ -1,20 +1,9 @@
-import { defineHandler } from '@csms/bus'
+import { defineHandler, toV201IdTokenInfo } from '@csms/bus'
 import type { ResponseOf } from '@csms/ocpp'
 import type { Authorization } from '../auth/id-token-authorizer.js'
 import { fromTransactionEvent } from '../domain/from-ocpp.js'
 import type { TxDoc } from '../domain/transaction-state.js'
 import type { SessionDeps } from './session-deps.js'
-
-const V201_TOKEN_TYPES = new Set([
-  'Central',
-  'eMAID',
-  'ISO14443',
-  'ISO15693',
-  'KeyCode',
-  'Local',
-  'MacAddress',
-  'NoAuthorization',
-])
 
 /**
  * TransactionEvent (2.0.1 and 2.1): authorize the idToken when there is one, apply the event
@@ -69,14 +58,9 @@ function costField(version: 'v201' | 'v21', eventType: string, doc: TxDoc): { to
 }
 
 type V201IdTokenInfo = NonNullable<ResponseOf<'v201', 'TransactionEvent'>['idTokenInfo']>
-type V201TokenType = NonNullable<V201IdTokenInfo['groupIdToken']>['type']
 
-/** 2.0.1 knows fewer token types than 2.1: a group token it cannot express is left out. */
+/** 2.0.1 knows fewer token types than 2.1: a group it cannot express is left out. */
 function toV201Info(auth: Authorization): V201IdTokenInfo {
-  const { groupIdToken, ...rest } = auth.info
-  if (groupIdToken === undefined || !V201_TOKEN_TYPES.has(groupIdToken.type)) return rest
-  return {
-    ...rest,
-    groupIdToken: { idToken: groupIdToken.idToken.slice(0, 36), type: groupIdToken.type as V201TokenType },
-  }
+  // toV201IdTokenInfo keeps a group only when its type is one of 2.0.1's.
+  return toV201IdTokenInfo(auth.info) as V201IdTokenInfo
 }

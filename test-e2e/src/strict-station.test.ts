@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict'
+import { once } from 'node:events'
+import type { AddressInfo } from 'node:net'
+import { after, before, describe, it } from 'node:test'
+import { waitFor } from '@csms/testkit'
+import { WebSocketServer } from 'ws'
+import { StrictStation } from './strict-station.js'
+
+// That the strict station of strict-client.test.ts catches what it must: a stand-in CSMS (a bare
+// WebSocket server) that answers and calls against the schemas leaves violations behind, fails
+// the station's call and reaches no handler.
+describe('the strict station records what a nonconforming CSMS sends', () => {
+  let server: WebSocketServer
+  const fromStation: unknown[][] = []
+  before(async () => {
+    server = new WebSocketServer({ port: 0, host: '127.0.0.1', handleProtocols: () => 'ocpp2.0.1' })
+    await once(server, 'listening')
+    server.on('connection', (ws) => {
+      ws.on('message', (data) => {
+        const frame = JSON.parse(String(data)) as unknown[]
+        fromStation.push(frame)
+        const [type, id, action] = frame
+        if (type !== 2) return
+        // BootNotification lacks interval and currentTime; a Heartbeat gets an unknown error code.
+        if (action === 'BootNotification') ws.send(JSON.stringify([3, id, { status: 'Accepted' }]))
+        else ws.send(JSON.stringify([4, id, 'NoSuchCode', 'made up', {}]))
+      })
+      ws.send(JSON.stringify([2, 'csms-1', 'Reset', { type: 'Sometime' }]))
+    })
+  })
+  after(async () => {
+    for (const ws of server.clients) ws.terminate()
+    await new Promise((resolve) => server.close(resolve))
+  })
+
+  it('rejects an invalid CALLRESULT, refuses an invalid CALL before its handler, flags an unknown error code', async () => {
+    const { port } = server.address() as AddressInfo
+    const cs = await StrictStation.connect(`ws://127.0.0.1:${port}/ocpp`, 'SELF-TEST', 'ocpp2.0.1')
+    cs.answer('Reset', () => ({ status: 'Accepted' }))
+    await assert.rejects(
+      cs.call('BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'V', model: 'M' } }),
+      /required property/,
+    )
+    await assert.rejects(cs.call('Heartbeat', {}))
+    await waitFor(() => fromStation.some((f) => f[0] === 4 && f[1] === 'csms-1'), {
+      description: 'the station to refuse the invalid Reset',
+    })
+    assert.deepEqual(cs.received, [])
+    assert.equal(fromStation.find((f) => f[1] === 'csms-1')?.[2], 'FormatViolation')
+    await cs.close()
+    assert.deepEqual(
+      cs.violations.map((v) => v.slice(0, v.indexOf(':'))).sort(),
+      [
+        'strict mode refused Reset sent by the CSMS',
+        'strict mode refused BootNotification sent by the CSMS',
+        'error code not in the ocpp2.0.1 table',
+      ].sort(),
+    )
+  })
+})
