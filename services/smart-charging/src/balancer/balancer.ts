@@ -7,12 +7,14 @@ import type { SessionRepo } from '../repo/session-repo.js'
 import { createCycleRecorder } from './cycle-recorder.js'
 import type { EvNeeds } from './evse-electrical.js'
 import type { BalancerProfileIds } from './profile-builder.js'
+import { createProfileRemover } from './profile-remover.js'
 import { createProfileSender } from './profile-sender.js'
 import { Rebalancer, type RebalancerOptions } from './rebalancer.js'
 import { ruleLike } from './site-loader.js'
 import type { SiteModel } from './site-model.js'
 import { createSiteRegistry, type Site } from './site-registry.js'
 import type { StationDirectory } from './station-directory.js'
+import { createStationSettler } from './station-settler.js'
 import { createTxDefaultInstaller } from './tx-default-installer.js'
 
 // The balancer at run time: one SiteModel per site in memory, fed by transaction facts, EV
@@ -89,7 +91,11 @@ export function createBalancer(deps: BalancerDeps) {
       return located ? sites.get(located.siteId)?.records.get(located.siteId)?.txDefaultLimit : undefined
     },
   })
-  const ensureTxDefault = (stationId: string) => txDefaults.ensure(stationId)
+  const remover = createProfileRemover({
+    ...deps,
+    timeoutMs: deps.options.profileTimeoutMs,
+    versionOf: sender.versionOf,
+  })
 
   const rebalancer = new Rebalancer({
     now,
@@ -112,8 +118,37 @@ export function createBalancer(deps: BalancerDeps) {
     },
   })
 
+  /** The station's TxDefaultProfile if it is in a balanced site; else the balancer's profiles cleared. */
+  const settler = createStationSettler({
+    isBalanced: registry.isBalanced,
+    install: txDefaults.ensure,
+    async remove(stationId, sentTo) {
+      // Back in a site already (a quick move out and in): those EVSEs get their share again.
+      await forgetTxProfiles(stationId, await remover.remove(stationId, sentTo))
+    },
+    idle: (siteId) => rebalancer.idle(siteId),
+    timeoutMs: deps.options.profileTimeoutMs,
+  })
+  const settle = (stationId: string) => settler.settle(stationId)
+
   function trigger(site: Site, reason: string): void {
     if (!stopped) rebalancer.trigger(site.model, reason)
+  }
+
+  /** The station no longer holds the balancer's TxProfiles on `evseIds`: they draw up to its default. */
+  async function forgetTxProfiles(stationId: string, evseIds: readonly number[]): Promise<void> {
+    for (const site of sites.values()) {
+      let touched = false
+      for (const e of site.model.evses.values()) {
+        if (e.stationId !== stationId || !evseIds.includes(e.evseId)) continue
+        e.boundW = await defaultBoundW(stationId, e.maxW, e.electrical)
+        e.profile = 'none'
+        e.appliedW = null
+        e.appliedA = null
+        touched = true
+      }
+      if (touched) trigger(site, 'profiles-cleared')
+    }
   }
 
   return {
@@ -261,12 +296,15 @@ export function createBalancer(deps: BalancerDeps) {
       }
     },
 
-    /** The gateway saw the station connect: its default profile, and retry anything held. */
+    /**
+     * The gateway saw the station connect: its default profile (out of every balanced site: the
+     * balancer's profiles it still holds cleared), and retry anything held.
+     */
     onStationConnected(stationId: string): void {
       deps.directory.invalidate(stationId)
       setTimeout(() => {
-        void ensureTxDefault(stationId).catch((error: unknown) =>
-          deps.logger.warn({ err: error, stationId }, 'TxDefaultProfile not set'),
+        void settle(stationId).catch((error: unknown) =>
+          deps.logger.warn({ err: error, stationId }, "the balancer's profiles not settled"),
         )
         for (const site of sites.values()) {
           let held = false
@@ -287,21 +325,10 @@ export function createBalancer(deps: BalancerDeps) {
      * up to their default, and get their share again at the next recomputation.
      */
     async onProfilesCleared(stationId: string, txProfileEvses: number[]): Promise<void> {
-      await ensureTxDefault(stationId).catch((error: unknown) =>
-        deps.logger.warn({ err: error, stationId }, 'TxDefaultProfile not set'),
+      await settle(stationId).catch((error: unknown) =>
+        deps.logger.warn({ err: error, stationId }, "the balancer's profiles not settled"),
       )
-      for (const site of sites.values()) {
-        let touched = false
-        for (const e of site.model.evses.values()) {
-          if (e.stationId !== stationId || !txProfileEvses.includes(e.evseId)) continue
-          e.boundW = await defaultBoundW(stationId, e.maxW, e.electrical)
-          e.profile = 'none'
-          e.appliedW = null
-          e.appliedA = null
-          touched = true
-        }
-        if (touched) trigger(site, 'profiles-cleared')
-      }
+      await forgetTxProfiles(stationId, txProfileEvses)
     },
 
     /** A site's configuration (nodes, limits, defaults) changed: reload and recompute. */
@@ -350,19 +377,31 @@ export function createBalancer(deps: BalancerDeps) {
       }
     },
 
-    /** A station moved to another group (or its electrical data changed). */
+    /**
+     * A station moved to another group or site, or out of every balanced site (or its electrical
+     * data changed). Its profiles follow in the background: the operator does not wait for it.
+     */
     async onPlacementChanged(stationId: string): Promise<void> {
       placements.delete(stationId)
       deps.directory.invalidate(stationId)
       const located = await locate(stationId)
+      const left: string[] = []
+      const sentTo: number[] = []
       for (const site of [...sites.values()]) {
         for (const e of [...site.model.evses.values()]) {
           if (e.stationId !== stationId) continue
+          if (e.profile !== 'none') sentTo.push(e.evseId)
           site.model.evses.delete(e.key)
+          left.push(site.model.siteId)
           trigger(site, 'placement')
         }
       }
       await deps.sessions.setSite(stationId, located?.siteId ?? null, located?.nodeId ?? null)
+      void settler
+        .afterMove(stationId, left, sentTo)
+        .catch((error: unknown) =>
+          deps.logger.warn({ err: error, stationId }, "the balancer's profiles not settled after a move"),
+        )
       const site = located ? await loadSite(located.siteId) : undefined
       if (!site) return
       for (const s of await deps.sessions.listStation(stationId)) await adoptSession(site, s)
@@ -372,7 +411,7 @@ export function createBalancer(deps: BalancerDeps) {
     /** Sends the TxDefaultProfile to every connected station of a site (site created or changed). */
     async installDefaults(siteId: string): Promise<void> {
       const ids = await deps.directory.listSite(siteId).catch(() => [] as string[])
-      await Promise.all(ids.map((id) => ensureTxDefault(id).catch(() => undefined)))
+      await Promise.all(ids.map((id) => settle(id).catch(() => undefined)))
     },
 
     site(siteId: string): SiteModel | undefined {

@@ -1,9 +1,10 @@
-import type { OcppVersion } from '@csms/ocpp'
+import type { OcppVersion, v16, v201 } from '@csms/ocpp'
 import type { EvseState } from './site-model.js'
 
-// The SetChargingProfile payloads the balancer sends. Both kinds are Relative: their single
-// period starts with the transaction, so a station whose clock runs behind still applies them
-// at once (an Absolute profile dated "now" could wait for the station's clock to catch up).
+// The SetChargingProfile and ClearChargingProfile payloads the balancer sends. Both kinds of
+// profile are Relative: their single period starts with the transaction, so a station whose
+// clock runs behind still applies them at once (an Absolute profile dated "now" could wait for
+// the station's clock to catch up).
 
 export type BalancerProfileIds = { base: number; stackLevel: number }
 
@@ -81,4 +82,38 @@ export function txDefaultCall(
     chargingSchedule: [{ id: 1, chargingRateUnit: limit.unit, chargingSchedulePeriod: [period] }],
   }
   return { action: 'SetChargingProfile', payload: { evseId: 0, chargingProfile: profile }, profile }
+}
+
+/** One of the balancer's profiles on a station, as ClearChargingProfile names it. */
+export type BalancerProfileRef = {
+  profileId: number
+  evseId: number
+  purpose: 'TxProfile' | 'TxDefaultProfile'
+}
+
+/**
+ * Clears one of the balancer's profiles: by id, with criteria that match that profile only, so
+ * a station that reads the criteria instead of (or besides) the id still clears nothing else.
+ */
+export function clearProfilePayload(
+  version: OcppVersion,
+  ids: BalancerProfileIds,
+  p: BalancerProfileRef,
+): v16.ClearChargingProfileRequest | v201.ClearChargingProfileRequest {
+  if (version === 'v16') {
+    return {
+      id: p.profileId,
+      connectorId: p.evseId,
+      chargingProfilePurpose: p.purpose,
+      stackLevel: ids.stackLevel,
+    }
+  }
+  return {
+    chargingProfileId: p.profileId,
+    chargingProfileCriteria: {
+      evseId: p.evseId,
+      chargingProfilePurpose: p.purpose,
+      stackLevel: ids.stackLevel,
+    },
+  }
 }

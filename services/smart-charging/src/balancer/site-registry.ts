@@ -63,6 +63,12 @@ export function createSiteRegistry(deps: {
     return site ? { siteId: info.siteId, nodeId: info.siteId } : undefined
   }
 
+  /** Whether the station is in a balanced site; undefined when device management cannot say. */
+  async function isBalanced(stationId: string): Promise<boolean | undefined> {
+    if (await locate(stationId)) return true
+    return (await deps.directory.get(stationId)) === undefined ? undefined : false
+  }
+
   async function loadSite(siteId: string): Promise<Site | undefined> {
     const loaded = sites.get(siteId)
     if (loaded) return loaded
@@ -201,6 +207,7 @@ export function createSiteRegistry(deps: {
       rules = next
     },
     locate,
+    isBalanced,
     loadSite,
     rebuildNodes,
     capabilityOf,

@@ -279,6 +279,22 @@ export function createSessionRepo(db: Kysely<SmartChargingDb>) {
         .execute()
     },
 
+    /** The balancer's TxProfile on the EVSE was cleared: it draws up to the station's default now. */
+    async forgetProfile(stationId: string, evseId: number): Promise<void> {
+      await db
+        .updateTable('sessions')
+        .set({
+          profile_state: 'none',
+          bound_w: null,
+          applied_w: null,
+          applied_a: null,
+          updated_at: new Date(),
+        })
+        .where('station_id', '=', stationId)
+        .where('evse_id', '=', evseId)
+        .execute()
+    },
+
     /** One statement for a whole site's allocation, whatever its size. */
     async saveAllocations(rows: readonly AllocationRow[]): Promise<void> {
       if (rows.length === 0) return

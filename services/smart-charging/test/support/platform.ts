@@ -4,6 +4,7 @@ import { freePort, type Platform, startNats, startPlatform, startPostgres } from
 
 export type RunningPlatform = Platform & {
   natsUrl: string
+  databaseUrl: string
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>
   stopAll(): Promise<void>
 }
@@ -27,6 +28,7 @@ export async function startWholePlatform(env: Record<string, string> = {}): Prom
     return {
       ...platform,
       natsUrl: nats.url,
+      databaseUrl: pg.url,
       async api<T>(method: string, path: string, body?: unknown) {
         const res = await fetch(`${platform.apiUrl}${path}`, {
           method,

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import {
+  callRpc,
+  listChargingProfilesRpc,
+  type StationView,
+  setStationPlacementRpc,
+  upsertNodeRpc,
+} from '@csms/bus'
+import { createDb } from '@csms/db'
+import { type NatsHandle, type PostgresHandle, startNats, startPostgres, waitFor } from '@csms/testkit'
+import { type JetStreamClient, jetstream } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/nats-core'
+import { connect } from '@nats-io/transport-node'
+import type { Kysely } from 'kysely'
+import type { SmartChargingService } from '../src/app.js'
+import { SCHEMA } from '../src/migrations/index.js'
+import { createProfileRepo, type ProfileRepo } from '../src/repo/profile-repo.js'
+import type { SmartChargingDb } from '../src/repo/tables.js'
+import { aTransactionFact, publishConnected, publishTransaction } from './support/facts.js'
+import {
+  aStationView,
+  type FakeStations,
+  serveFakeRegistry,
+  startFakeStations,
+} from './support/fake-stations.js'
+import { startService } from './support/service.js'
+
+// A station that leaves every balanced site while it does not answer keeps the balancer's
+// profiles on record as installed; its next connection clears them. (The clearing itself, over
+// the gateway with simulated stations: leaving-balanced-site.e2e.test.ts.)
+
+const SITE = 'leave-site'
+const X = 'LEAVE-X'
+const TX_DEFAULT_ID = 2_100_100_000
+const TX_PROFILE_ID_EVSE_1 = 2_100_000_001
+
+describe('a station that leaves its balanced site while it does not answer', () => {
+  let nats: NatsHandle
+  let pg: PostgresHandle
+  let service: SmartChargingService
+  let nc: NatsConnection
+  let js: JetStreamClient
+  let stations: FakeStations
+  let db: Kysely<SmartChargingDb>
+  let profiles: ProfileRepo
+  const registry = new Map<string, StationView>([[X, aStationView(X, { siteId: SITE })]])
+
+  before(async () => {
+    ;[nats, pg] = await Promise.all([startNats(), startPostgres()])
+    nc = await connect({ servers: nats.url })
+    js = jetstream(nc)
+    serveFakeRegistry(nc, registry)
+    stations = startFakeStations(nc, [X])
+    service = await startService(nats.url, pg.url, {
+      CSMS_SC_TX_DEFAULT_DELAY_MS: '0',
+      CSMS_SC_PROFILE_TIMEOUT_MS: '1000',
+    })
+    db = createDb<SmartChargingDb>({ url: pg.url, schema: SCHEMA, poolSize: 2 })
+    profiles = createProfileRepo(db)
+  })
+  after(async () => {
+    stations?.stop()
+    await nc?.close()
+    await service?.stop()
+    await db?.destroy()
+    await pg?.stop()
+    await nats?.stop()
+  })
+
+  const balancerProfiles = async () =>
+    new Map(
+      (await callRpc(nc, listChargingProfilesRpc, { stationId: X })).profiles
+        .filter((p) => p.source === 'balancer')
+        .map((p) => [p.profileId, p.status]),
+    )
+  const clears = (from: number) =>
+    stations.calls.slice(from).filter((c) => c.stationId === X && c.action === 'ClearChargingProfile')
+
+  it('keeps them on record as installed, and clears them when the station connects again', async () => {
+    await callRpc(nc, upsertNodeRpc, {
+      id: SITE,
+      kind: 'site',
+      node: { name: 'Leave depot', limitW: 30_000 },
+    })
+    await publishConnected(js, X)
+    await publishTransaction(js, aTransactionFact({ stationId: X, evseId: 1, transactionId: 'tx-x1' }))
+    await waitFor(
+      async () => {
+        const held = await balancerProfiles()
+        return held.get(TX_DEFAULT_ID) === 'Accepted' && held.get(TX_PROFILE_ID_EVSE_1) === 'Accepted'
+      },
+      { timeoutMs: 15_000, description: 'the TxDefaultProfile and the TxProfile stored' },
+    )
+    await service.settled()
+
+    // The station answers too late (after the profile timeout): it left the site all the same.
+    stations.delayMs = 2_500
+    registry.set(X, aStationView(X, { siteId: null }))
+    const mark = stations.calls.length
+    await callRpc(nc, setStationPlacementRpc, { stationId: X, placement: { nodeId: null } })
+    // Answered after the service gave up on it (1 s).
+    await stations.waitFor(() => clears(mark)[0]?.answeredAt, 15_000, 'a ClearChargingProfile answered late')
+    // Not answered: the rest waits, and the record still says what the station may hold.
+    assert.equal(clears(mark).length, 1)
+    assert.deepEqual(
+      await balancerProfiles(),
+      new Map([
+        [TX_PROFILE_ID_EVSE_1, 'Accepted'],
+        [TX_DEFAULT_ID, 'Accepted'],
+      ]),
+    )
+    assert.equal((await profiles.stationDefault(X))?.status, 'Accepted')
+
+    stations.delayMs = 0
+    const reconnected = stations.calls.length
+    await publishConnected(js, X)
+    await stations.waitFor(() => clears(reconnected).length >= 2, 15_000, 'both clears sent again')
+    assert.deepEqual(
+      clears(reconnected).map((c) => c.payload.chargingProfileId),
+      [TX_DEFAULT_ID, TX_PROFILE_ID_EVSE_1],
+    )
+    await waitFor(
+      async () => {
+        const held = await balancerProfiles()
+        return held.get(TX_DEFAULT_ID) === 'Cleared' && held.get(TX_PROFILE_ID_EVSE_1) === 'Cleared'
+      },
+      { timeoutMs: 15_000, description: 'both stored as cleared' },
+    )
+    assert.equal((await profiles.stationDefault(X))?.status, 'Cleared')
+    // Nothing is left to clear: a further connection sends nothing.
+    const again = stations.calls.length
+    await publishConnected(js, X)
+    await new Promise((r) => setTimeout(r, 1_000))
+    assert.deepEqual(clears(again), [])
+  })
+})
