@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import {
   callRpc,
+  deleteNodeRpc,
   listChargingProfilesRpc,
   type StationView,
   setStationPlacementRpc,
@@ -32,6 +33,8 @@ import { startService } from './support/service.js'
 
 const SITE = 'leave-site'
 const X = 'LEAVE-X'
+const GONE_SITE = 'gone-site'
+const Y = 'LEAVE-Y'
 const TX_DEFAULT_ID = 2_100_100_000
 const TX_PROFILE_ID_EVSE_1 = 2_100_000_001
 
@@ -44,14 +47,17 @@ describe('a station that leaves its balanced site while it does not answer', () 
   let stations: FakeStations
   let db: Kysely<SmartChargingDb>
   let profiles: ProfileRepo
-  const registry = new Map<string, StationView>([[X, aStationView(X, { siteId: SITE })]])
+  const registry = new Map<string, StationView>([
+    [X, aStationView(X, { siteId: SITE })],
+    [Y, aStationView(Y, { siteId: GONE_SITE })],
+  ])
 
   before(async () => {
     ;[nats, pg] = await Promise.all([startNats(), startPostgres()])
     nc = await connect({ servers: nats.url })
     js = jetstream(nc)
     serveFakeRegistry(nc, registry)
-    stations = startFakeStations(nc, [X])
+    stations = startFakeStations(nc, [X, Y])
     service = await startService(nats.url, pg.url, {
       CSMS_SC_TX_DEFAULT_DELAY_MS: '0',
       CSMS_SC_PROFILE_TIMEOUT_MS: '1000',
@@ -68,31 +74,32 @@ describe('a station that leaves its balanced site while it does not answer', () 
     await nats?.stop()
   })
 
-  const balancerProfiles = async () =>
+  const balancerProfiles = async (stationId = X) =>
     new Map(
-      (await callRpc(nc, listChargingProfilesRpc, { stationId: X })).profiles
+      (await callRpc(nc, listChargingProfilesRpc, { stationId })).profiles
         .filter((p) => p.source === 'balancer')
         .map((p) => [p.profileId, p.status]),
     )
-  const clears = (from: number) =>
-    stations.calls.slice(from).filter((c) => c.stationId === X && c.action === 'ClearChargingProfile')
+  const clears = (from: number, stationId = X) =>
+    stations.calls.slice(from).filter((c) => c.stationId === stationId && c.action === 'ClearChargingProfile')
 
-  it('keeps them on record as installed, and clears them when the station connects again', async () => {
-    await callRpc(nc, upsertNodeRpc, {
-      id: SITE,
-      kind: 'site',
-      node: { name: 'Leave depot', limitW: 30_000 },
-    })
-    await publishConnected(js, X)
-    await publishTransaction(js, aTransactionFact({ stationId: X, evseId: 1, transactionId: 'tx-x1' }))
+  /** A site, and a station of it charging: its TxDefaultProfile and its TxProfile stored. */
+  async function chargingInSite(stationId: string, siteId: string): Promise<void> {
+    await callRpc(nc, upsertNodeRpc, { id: siteId, kind: 'site', node: { name: siteId, limitW: 30_000 } })
+    await publishConnected(js, stationId)
+    await publishTransaction(js, aTransactionFact({ stationId, evseId: 1, transactionId: `tx-${stationId}` }))
     await waitFor(
       async () => {
-        const held = await balancerProfiles()
+        const held = await balancerProfiles(stationId)
         return held.get(TX_DEFAULT_ID) === 'Accepted' && held.get(TX_PROFILE_ID_EVSE_1) === 'Accepted'
       },
       { timeoutMs: 15_000, description: 'the TxDefaultProfile and the TxProfile stored' },
     )
     await service.settled()
+  }
+
+  it('keeps them on record as installed, and clears them when the station connects again', async () => {
+    await chargingInSite(X, SITE)
 
     // The station answers too late (after the profile timeout): it left the site all the same.
     stations.delayMs = 2_500
@@ -133,5 +140,25 @@ describe('a station that leaves its balanced site while it does not answer', () 
     await publishConnected(js, X)
     await new Promise((r) => setTimeout(r, 1_000))
     assert.deepEqual(clears(again), [])
+  })
+
+  it("clears them when the station's site is deleted", async () => {
+    await chargingInSite(Y, GONE_SITE)
+
+    const mark = stations.calls.length
+    assert.deepEqual(await callRpc(nc, deleteNodeRpc, { id: GONE_SITE }), { deleted: true })
+    await stations.waitFor(() => clears(mark, Y).length >= 2, 15_000, 'both clears sent')
+    assert.deepEqual(
+      clears(mark, Y).map((c) => c.payload.chargingProfileId),
+      [TX_DEFAULT_ID, TX_PROFILE_ID_EVSE_1],
+    )
+    await waitFor(
+      async () => {
+        const held = await balancerProfiles(Y)
+        return held.get(TX_DEFAULT_ID) === 'Cleared' && held.get(TX_PROFILE_ID_EVSE_1) === 'Cleared'
+      },
+      { timeoutMs: 15_000, description: 'both stored as cleared' },
+    )
+    assert.equal((await profiles.stationDefault(Y))?.status, 'Cleared')
   })
 })

@@ -151,6 +151,19 @@ export function createBalancer(deps: BalancerDeps) {
     }
   }
 
+  /** The stations of a deleted site (with sessions in it, or placed there by device management). */
+  async function releaseStations(siteId: string, site: Site | undefined): Promise<void> {
+    const sentTo = new Map<string, number[]>()
+    for (const e of site?.model.evses.values() ?? []) {
+      const evses = sentTo.get(e.stationId) ?? []
+      if (e.profile !== 'none') evses.push(e.evseId)
+      sentTo.set(e.stationId, evses)
+    }
+    for (const id of await deps.directory.listSite(siteId).catch(() => [] as string[]))
+      if (!sentTo.has(id)) sentTo.set(id, [])
+    await Promise.all([...sentTo].map(([id, evses]) => settler.afterMove(id, [siteId], evses)))
+  }
+
   return {
     rebalancer,
 
@@ -340,6 +353,13 @@ export function createBalancer(deps: BalancerDeps) {
           clearTimeout(site.wake)
           sites.delete(siteId)
         }
+        // Deleted: its stations are in no balanced site now, and lose the balancer's profiles.
+        void releaseStations(siteId, site).catch((error: unknown) =>
+          deps.logger.warn(
+            { err: error, siteId },
+            "the balancer's profiles not settled after a site was deleted",
+          ),
+        )
         return
       }
       if (!site) {
