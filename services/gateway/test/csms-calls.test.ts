@@ -66,6 +66,20 @@ describe('CSMS-initiated CALLs through the gateway', () => {
     assert.equal(!reply.ok && reply.code, 'PropertyConstraintViolation')
   })
 
+  it('refuses a CALL out of the station version schema and sends the station nothing', async () => {
+    const station = await f.station('CS-OUT-SCHEMA')
+    const reply = await call('CS-OUT-SCHEMA', 'Reset', { type: 'Sometime' })
+    assert.equal(reply.ok, false)
+    assert.equal(!reply.ok && reply.code, 'PropertyConstraintViolation')
+    assert.match(!reply.ok ? reply.description : '', /^not sent: out of the ocpp2\.0\.1 schema/)
+    // The next CALL is the first the station sees.
+    const pending = call('CS-OUT-SCHEMA', 'Reset', reset)
+    const [, id, action, payload] = await station.nextCall()
+    assert.deepEqual([action, payload], ['Reset', reset])
+    station.send([3, id, { status: 'Accepted' }])
+    assert.deepEqual(await pending, { ok: true, payload: { status: 'Accepted' } })
+  })
+
   it('keeps one CALL outstanding: the next waits until the station answered', async () => {
     const station = await f.station('CS-ONE')
     const first = call('CS-ONE', 'Reset', reset)

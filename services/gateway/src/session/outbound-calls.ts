@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { decodeJson, HEADER, type OcppReply, replyOcpp } from '@csms/bus'
-import { checkIncomingAction, encodeCall, encodeCallResultError, validateResponse } from '@csms/ocpp'
+import {
+  checkIncomingAction,
+  encodeCall,
+  encodeCallResultError,
+  validateRequest,
+  validateResponse,
+} from '@csms/ocpp'
 import type { Msg } from '@nats-io/transport-node'
 import { type OutboundCall, OutboundQueue } from './outbound-queue.js'
 import type { StationSession } from './station-session.js'
@@ -36,6 +42,15 @@ export class OutboundCalls {
     } catch {
       return this.refuse(msg, action, error('FormatViolation', 'payload is not JSON'))
     }
+    // The last check before the wire: a service's CALL out of the station's schema is its own
+    // bug, answered to it here, never a frame a conforming station would refuse.
+    const valid = validateRequest(version, action, payload)
+    if (!valid.ok)
+      return this.refuse(
+        msg,
+        action,
+        error(valid.error.code, `not sent: out of the ${protocol} schema: ${valid.error.description}`),
+      )
     if (!this.session.csmsMayCall)
       return this.refuse(
         msg,
