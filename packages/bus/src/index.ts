@@ -97,6 +97,8 @@ export {
   SecurityEventViewSchema,
   type StationSelector,
   StationSelectorSchema,
+  type StationSiteFact,
+  StationSiteFactSchema,
   type StationView,
   StationViewSchema,
   setRegistrationRpc,

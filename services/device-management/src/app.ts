@@ -130,7 +130,7 @@ export async function startDeviceManagement(config: DeviceManagementConfig): Pro
     clock,
   })
   jobs.onFinished((job) => campaigns.jobFinished(job))
-  serveStationRpc({ nc, repo: stations, caller, policy, logger })
+  serveStationRpc({ nc, repo: stations, caller, policy, publish, logger })
   serveDeviceModelRpc({ nc, model, monitoring, displays, jobRepo, starter, logger })
   serveJobRpc({ nc, starter, repo: jobRepo, logger })
   serveCampaignRpc({ nc, campaigns, repo: campaignRepo, targets, logger })

@@ -12,6 +12,7 @@ import {
   upsertStationRpc,
 } from '@csms/bus'
 import { waitFor } from '@csms/testkit'
+import { collectEvents } from './support/event-log.js'
 import { fakeStation } from './support/fake-station.js'
 import { type Harness, startHarness } from './support/harness.js'
 
@@ -37,6 +38,25 @@ describe('provisioning: registration per station, Pending configuration, station
       { stationId, version: 'v201', action, payload },
       { timeoutMs: 10_000 },
     )
+
+  it('publishes evt.device.site.<station> whenever the operator names a site, not for other changes', async () => {
+    const facts = await collectEvents(h.nc, 'evt.device.site.>')
+    try {
+      await callRpc(h.nc, upsertStationRpc, { stationId: 'PV-SITE', siteId: 'north' })
+      await callRpc(h.nc, upsertStationRpc, { stationId: 'PV-SITE', labels: { row: '3' } })
+      await callRpc(h.nc, upsertStationRpc, { stationId: 'PV-SITE', siteId: null })
+      await waitFor(async () => facts.events.length >= 2, { timeoutMs: 5_000, description: 'two site facts' })
+      assert.deepEqual(
+        facts.events.map((e) => [e.type, e.data]),
+        [
+          ['device.site', { stationId: 'PV-SITE', siteId: 'north', previousSiteId: null }],
+          ['device.site', { stationId: 'PV-SITE', siteId: null, previousSiteId: 'north' }],
+        ],
+      )
+    } finally {
+      facts.stop()
+    }
+  })
 
   it("answers each station's BootNotification with its own registration status", async () => {
     await callRpc(h.nc, upsertStationRpc, { stationId: 'PV-1', siteId: 'depot' })

@@ -14,7 +14,7 @@ import { runLeadership } from './balancer/leadership.js'
 import { createStationDirectory } from './balancer/station-directory.js'
 import { createProfileOperations, violationsMessage } from './commands/profile-operations.js'
 import type { SmartChargingConfig } from './config.js'
-import { consumeStationFacts } from './consumers/station-facts.js'
+import { consumeStationFacts, consumeStationSiteFacts } from './consumers/station-facts.js'
 import { consumeTransactionFacts } from './consumers/transaction-facts.js'
 import { createClearedChargingLimitHandlers } from './handlers/cleared-charging-limit.js'
 import { createNotifyChargingLimitHandlers } from './handlers/notify-charging-limit.js'
@@ -148,6 +148,7 @@ export async function startSmartCharging(config: SmartChargingConfig): Promise<S
       consumers = await Promise.all([
         consumeTransactionFacts({ js, jsm, balancer, logger }),
         consumeStationFacts({ js, jsm, balancer, logger }),
+        consumeStationSiteFacts({ js, jsm, balancer, logger }),
       ])
     },
     async onFollow() {

@@ -18,7 +18,7 @@ import type { SmartChargingService } from '../src/app.js'
 import { SCHEMA } from '../src/migrations/index.js'
 import { createProfileRepo, type ProfileRepo } from '../src/repo/profile-repo.js'
 import type { SmartChargingDb } from '../src/repo/tables.js'
-import { aTransactionFact, publishConnected, publishTransaction } from './support/facts.js'
+import { aTransactionFact, publishConnected, publishSiteFact, publishTransaction } from './support/facts.js'
 import {
   aStationView,
   type FakeStations,
@@ -35,6 +35,8 @@ const SITE = 'leave-site'
 const X = 'LEAVE-X'
 const GONE_SITE = 'gone-site'
 const Y = 'LEAVE-Y'
+const MOVED_SITE = 'moved-site'
+const Z = 'LEAVE-Z'
 const TX_DEFAULT_ID = 2_100_100_000
 const TX_PROFILE_ID_EVSE_1 = 2_100_000_001
 
@@ -50,6 +52,7 @@ describe('a station that leaves its balanced site while it does not answer', () 
   const registry = new Map<string, StationView>([
     [X, aStationView(X, { siteId: SITE })],
     [Y, aStationView(Y, { siteId: GONE_SITE })],
+    [Z, aStationView(Z, { siteId: MOVED_SITE })],
   ])
 
   before(async () => {
@@ -57,7 +60,7 @@ describe('a station that leaves its balanced site while it does not answer', () 
     nc = await connect({ servers: nats.url })
     js = jetstream(nc)
     serveFakeRegistry(nc, registry)
-    stations = startFakeStations(nc, [X, Y])
+    stations = startFakeStations(nc, [X, Y, Z])
     service = await startService(nats.url, pg.url, {
       CSMS_SC_TX_DEFAULT_DELAY_MS: '0',
       CSMS_SC_PROFILE_TIMEOUT_MS: '1000',
@@ -160,5 +163,21 @@ describe('a station that leaves its balanced site while it does not answer', () 
       { timeoutMs: 15_000, description: 'both stored as cleared' },
     )
     assert.equal((await profiles.stationDefault(Y))?.status, 'Cleared')
+  })
+
+  it('clears them when device management reports the station in no site any more', async () => {
+    await chargingInSite(Z, MOVED_SITE)
+    const mark = stations.calls.length
+    registry.set(Z, aStationView(Z, { siteId: null }))
+    await publishSiteFact(js, Z, null, MOVED_SITE)
+    await stations.waitFor(() => clears(mark, Z).length >= 2, 15_000, 'both clears sent')
+    assert.deepEqual(
+      clears(mark, Z).map((c) => c.payload.chargingProfileId),
+      [TX_DEFAULT_ID, TX_PROFILE_ID_EVSE_1],
+    )
+    await waitFor(async () => (await profiles.stationDefault(Z))?.status === 'Cleared', {
+      timeoutMs: 15_000,
+      description: 'the default stored as cleared',
+    })
   })
 })

@@ -3,7 +3,7 @@ import { defineRpc } from '../rpc.js'
 import { encodeStationId } from '../station-token.js'
 
 // What device-management offers the operator API and other services over NATS, and the facts
-// it publishes on CSMS_EVENTS (evt.device.<event|security|job|campaign>[.<stationId>]).
+// it publishes on CSMS_EVENTS (evt.device.<event|security|job|campaign|site>[.<stationId>]).
 
 const int = () => z.number().int()
 const page = { limit: int().min(1).max(1000), after: z.string().optional() }
@@ -528,6 +528,13 @@ export const JobFactSchema = z.object({
   outcome: JobOutcomeSchema,
 })
 export type JobFact = z.infer<typeof JobFactSchema>
+/** data of evt.device.site.<station>: the operator put the station in another site (or none). */
+export const StationSiteFactSchema = z.object({
+  stationId: z.string(),
+  siteId: z.string().nullable(),
+  previousSiteId: z.string().nullable(),
+})
+export type StationSiteFact = z.infer<typeof StationSiteFactSchema>
 /** data of evt.device.campaign: a campaign changed status (paused, resumed, completed, …). */
 export const CampaignFactSchema = z.object({
   campaignId: z.string(),

@@ -5,6 +5,7 @@ import {
   eventSubject,
   type JobFact,
   type PublishFact,
+  type StationSiteFact,
 } from '@csms/bus'
 
 // The facts device-management publishes on CSMS_EVENTS (through the bus's fact publisher), each
@@ -56,5 +57,17 @@ export function publishCampaignFact(
     eventSubject('device', 'campaign'),
     envelope('device.campaign', undefined, fact),
     `device.campaign/${fact.campaignId}/${fact.status}/${Date.now()}`,
+  )
+}
+
+/**
+ * The operator named the station's site. Published whenever a site is named, changed or not:
+ * a retried request whose first attempt was stored but not published still tells the others.
+ */
+export function publishStationSiteFact(publish: PublishFact, fact: StationSiteFact) {
+  return publish(
+    eventSubject('device', 'site', fact.stationId),
+    envelope('device.site', fact.stationId, fact),
+    `device.site/${fact.stationId}/${fact.siteId ?? ''}/${Date.now()}`,
   )
 }

@@ -3,6 +3,7 @@ import type { Logger } from '@csms/telemetry'
 import type { NatsConnection, Subscription } from '@nats-io/nats-core'
 import type { StationCaller } from '../commands/station-caller.js'
 import { type BootPolicy, decideBoot } from '../domain/boot-policy.js'
+import { type PublishFact, publishStationSiteFact } from '../events/device-facts.js'
 import { answerStatus } from '../jobs/job-tracker.js'
 import type { StationRepo } from '../repo/station-repo.js'
 
@@ -12,6 +13,7 @@ export function serveStationRpc(deps: {
   repo: StationRepo
   caller: StationCaller
   policy: BootPolicy
+  publish: PublishFact
   logger: Logger
 }): Subscription[] {
   const opts = { queue: 'device-management', logger: deps.logger }
@@ -41,9 +43,17 @@ export function serveStationRpc(deps: {
       deps.nc,
       upsertStationRpc,
       async ({ stationId, siteId, labels }) => {
+        const before = siteId === undefined ? null : await deps.repo.get(stationId)
         await deps.repo.upsertRegistration(stationId, siteId, labels)
         const station = await deps.repo.get(stationId)
         if (!station) throw new Error(`station ${stationId} vanished after upsert`)
+        // Smart charging balances by site: it learns of the move now, not at the next connection.
+        if (siteId !== undefined)
+          await publishStationSiteFact(deps.publish, {
+            stationId,
+            siteId: station.siteId,
+            previousSiteId: before?.siteId ?? null,
+          })
         return { station }
       },
       opts,

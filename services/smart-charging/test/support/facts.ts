@@ -71,3 +71,18 @@ export async function publishConnected(js: JetStreamClient, stationId: string): 
     },
   })
 }
+
+/** Device management's fact: the operator put the station in another site (or none). */
+export async function publishSiteFact(
+  js: JetStreamClient,
+  stationId: string,
+  siteId: string | null,
+  previousSiteId: string | null,
+): Promise<void> {
+  await publishEvent(js, eventSubject('device', 'site', stationId), {
+    type: 'device.site',
+    stationId,
+    time: new Date().toISOString(),
+    data: { stationId, siteId, previousSiteId },
+  })
+}
