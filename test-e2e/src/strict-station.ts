@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict'
-import { createRPCError, RPCClient } from 'ocpp-rpc'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { createRPCError, createValidator, RPCClient } from 'ocpp-rpc'
 
 export type Payload = Record<string, unknown>
-export type StrictProtocol = 'ocpp1.6' | 'ocpp2.0.1'
+export type StrictProtocol = 'ocpp1.6' | 'ocpp2.0.1' | 'ocpp2.1'
 type Answer = (params: Payload) => Payload
 
 // The OCPP-J tables, copied from the specifications rather than imported from @csms/ocpp, so
 // that the platform is judged by an independent reading: OCPP-J 1.6 §4.2.3 (with the spellings
-// its errata keep) and OCPP 2.0.1 part 4 §4.3.
-const ERROR_CODES: Readonly<Record<StrictProtocol, ReadonlySet<string>>> = {
+// its errata keep) and OCPP 2.0.1 part 4 §4.3, which OCPP 2.1 keeps.
+const ERROR_CODES: Readonly<Record<Exclude<StrictProtocol, 'ocpp2.1'>, ReadonlySet<string>>> = {
   'ocpp1.6': new Set([
     'NotImplemented',
     'NotSupported',
@@ -36,9 +39,38 @@ const ERROR_CODES: Readonly<Record<StrictProtocol, ReadonlySet<string>>> = {
     'TypeConstraintViolation',
   ]),
 }
-/** OCPP-J: a message id is at most 36 characters; 2.0.1 caps errorDescription at 255. */
+const errorCodesOf = (p: StrictProtocol) => ERROR_CODES[p === 'ocpp2.1' ? 'ocpp2.0.1' : p]
+/** OCPP-J: a message id is at most 36 characters; 2.x caps errorDescription at 255. */
 const MAX_ID = 36
-const MAX_DESCRIPTION: Readonly<Record<StrictProtocol, number>> = { 'ocpp1.6': Infinity, 'ocpp2.0.1': 255 }
+const MAX_DESCRIPTION: Readonly<Record<StrictProtocol, number>> = {
+  'ocpp1.6': Infinity,
+  'ocpp2.0.1': 255,
+  'ocpp2.1': 255,
+}
+
+/**
+ * ocpp-rpc 2.2.1 ships the 2.1 schemas with ids `urn:HeartbeatRequest` but looks them up as
+ * `urn:Heartbeat.req` / `.conf`, so strict 2.1 fails every call (mikuso/ocpp-rpc#94, fixed by the
+ * unreleased #98). This builds the 2.1 validator from the library's own file with the ids it
+ * looks up (`$ref`s included; the SEND-only NotifyPeriodicEventStream, without suffix, is a `.req`).
+ */
+function createOcpp21Validator(): ReturnType<typeof createValidator> {
+  const root = dirname(createRequire(import.meta.url).resolve('ocpp-rpc/package.json'))
+  const text = readFileSync(join(root, 'lib/schemas/ocpp2_1.json'), 'utf8')
+  const renamed = text.replace(/"urn:(\w+?)(Request|Response)?"/g, (_, action: string, kind?: string) =>
+    JSON.stringify(`urn:${action}.${kind === 'Response' ? 'conf' : 'req'}`),
+  )
+  // The 2.1 enum definitions carry `additionalProperties`, which checks nothing on a string and
+  // makes Ajv log a strictTypes warning per schema compiled: dropped, the validation is the same.
+  const schemas = JSON.parse(renamed, (_key, value: unknown) => {
+    if (isObject(value) && value.type === 'string') delete value.additionalProperties
+    return value
+  }) as object[]
+  return createValidator('ocpp2.1', schemas)
+}
+let ocpp21Validator: ReturnType<typeof createValidator> | undefined
+/** Built once: Ajv compiles each schema on first use, and every 2.1 station shares the result. */
+const ocpp21StrictValidator = () => (ocpp21Validator ??= createOcpp21Validator())
 
 const idOf = (text: string): string => {
   try {
@@ -64,6 +96,8 @@ export class StrictStation {
   /** Raw frames sent around strict mode, by message id: their answers are checked, not refused. */
   private readonly raw = new Map<string, (frame: unknown[]) => void>()
   private readonly rawAnswered = new Set<string>()
+  /** The message ids of every frame the CSMS sent. */
+  private readonly idsFromCsms = new Set<string>()
 
   private constructor(
     readonly id: string,
@@ -103,6 +137,7 @@ export class StrictStation {
       identity: id,
       protocols: [protocol],
       strictMode: true,
+      ...(protocol === 'ocpp2.1' ? { strictModeValidators: [ocpp21StrictValidator()] } : {}),
       reconnect: false,
       callTimeoutMs: 15_000,
       ...(password === undefined ? {} : { password }),
@@ -142,6 +177,16 @@ export class StrictStation {
     })
   }
 
+  /** Sends a frame OCPP-J says the CSMS must not answer (a SEND, a CALLRESULTERROR). */
+  sendUnanswered(text: string): void {
+    this.client.sendRaw(text)
+  }
+
+  /** Whether any frame from the CSMS carried this message id. */
+  sawFrameWithId(id: string): boolean {
+    return this.idsFromCsms.has(id)
+  }
+
   callsOf(action: string): Payload[] {
     return this.received.filter((c) => c.action === action).map((c) => c.params)
   }
@@ -167,6 +212,7 @@ export class StrictStation {
     }
     if (!Array.isArray(frame)) return fail('not an array')
     const [type, id] = frame as unknown[]
+    if (typeof id === 'string') this.idsFromCsms.add(id)
     const raw = typeof id === 'string' ? this.raw.get(id) : undefined
     if (raw && typeof id === 'string') {
       this.raw.delete(id)
@@ -181,10 +227,13 @@ export class StrictStation {
       case 3:
         if (frame.length !== 3 || !isObject(frame[2])) fail('bad CALLRESULT')
         return
-      case 4: {
+      case 4:
+      case 5: {
+        // CALLRESULTERROR (5) is OCPP 2.1's answer to a broken CALLRESULT, shaped as a CALLERROR.
+        if (type === 5 && this.protocol !== 'ocpp2.1') fail(`message type 5 is not one of ${this.protocol}`)
         const [, , code, description, details] = frame as unknown[]
         if (frame.length !== 5) fail('a CALLERROR has five elements')
-        if (typeof code !== 'string' || !ERROR_CODES[this.protocol].has(code))
+        if (typeof code !== 'string' || !errorCodesOf(this.protocol).has(code))
           fail(`error code not in the ${this.protocol} table`)
         if (typeof description !== 'string' || [...description].length > MAX_DESCRIPTION[this.protocol])
           fail('bad errorDescription')
