@@ -54,7 +54,7 @@ describe('provisioning: registration per station, Pending configuration, station
         ],
       )
     } finally {
-      facts.stop()
+      await facts.stop()
     }
   })
 
