@@ -262,6 +262,7 @@ export { createServiceRuntime, type ServiceRuntime } from './service-runtime.js'
 export { stationActionOwner, stationActionsHandled } from './station-action-owners.js'
 export { callStation, type StationCallOptions, toStationCallError } from './station-call.js'
 export { decodeStationId, encodeStationId } from './station-token.js'
+export { readStreamSettings, StreamSettingsSchema } from './stream-settings.js'
 export {
   credentialsChangedSubject,
   EVENTS_STREAM,

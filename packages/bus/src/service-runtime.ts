@@ -10,8 +10,9 @@ import {
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/nats-core'
 import { connectBus } from './connect.js'
-import { ensureStreams } from './events.js'
+import { ensureStreams, type StreamOptions } from './events.js'
 import { inflightOf } from './inflight.js'
+import { readStreamSettings } from './stream-settings.js'
 import { pingSubject, type ServiceName } from './subjects.js'
 
 export type ServiceRuntime = {
@@ -40,14 +41,17 @@ export async function createServiceRuntime(opts: {
   natsUrl: string
   opsHost: string
   opsPort: number
-  streamReplicas?: number
+  /** The streams' replicas and limits; by default from the environment (`readStreamSettings`). */
+  streams?: StreamOptions
 }): Promise<ServiceRuntime> {
+  // Read first: a bad setting stops the service before it connects to anything.
+  const streams = opts.streams ?? readStreamSettings()
   const logger = createLogger(opts.name)
   initTracing(`csms-${opts.name}`)
   const metrics = createMetrics(opts.name)
   const nc = await connectBus({ url: opts.natsUrl, name: `csms-${opts.name}`, logger })
   const jsm = await jetstreamManager(nc)
-  await ensureStreams(jsm, opts.streamReplicas === undefined ? {} : { replicas: opts.streamReplicas })
+  await ensureStreams(jsm, streams)
   const js = jetstream(nc)
   const checks: Array<() => Promise<boolean> | boolean> = [() => !nc.isClosed()]
   const shutdowns: Array<() => Promise<void> | void> = []

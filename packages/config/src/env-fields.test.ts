@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { z } from 'zod'
+import { byteSize, parseByteSize } from './byte-size.js'
 import { durationMs, parseDurationMs } from './duration-ms.js'
 import { bool, csv, port, url } from './env-fields.js'
 
@@ -84,5 +85,21 @@ describe('csv()', () => {
     assert.deepEqual(ok(servers, 'nats://a:4222,nats://b:4222'), ['nats://a:4222', 'nats://b:4222'])
     assert.equal(fails(servers, 'nats://a:4222,http://b'), 'expected a nats:// URL')
     assert.deepEqual(ok(csv(port()), '4222, 4223'), [4222, 4223])
+  })
+})
+
+describe('byteSize()', () => {
+  it('reads bytes and binary units', () => {
+    assert.equal(ok(byteSize(), '1048576'), 1_048_576)
+    assert.equal(ok(byteSize(), '512MiB'), 512 * 1024 ** 2)
+    assert.equal(ok(byteSize(), ' 1.5 gib '), 1.5 * 1024 ** 3)
+    assert.equal(ok(byteSize(), '2TiB'), 2 * 1024 ** 4)
+    assert.equal(parseByteSize('64KiB'), 65_536)
+  })
+
+  it('refuses decimal units, zero and anything else', () => {
+    for (const raw of ['4GB', '0', '0MiB', '-1', 'lots', '', '1e9']) {
+      assert.equal(fails(byteSize(), raw), 'expected a size such as 512MiB, 4GiB or 1TiB')
+    }
   })
 })

@@ -1,3 +1,4 @@
+export { byteSize, parseByteSize } from './byte-size.js'
 export { ConfigError, type ConfigIssue } from './config-error.js'
 export { durationMs, parseDurationMs } from './duration-ms.js'
 export { bool, csv, port, type UrlOptions, url } from './env-fields.js'
