@@ -24,9 +24,54 @@ function session(stationIndex: number) {
   )
 }
 
+/**
+ * Twelve stations send their sessions while `disrupt` runs once a third of the messages were
+ * answered. A station sends one CALL at a time, resends it until answered (and once more every
+ * seventh message, as if the answer had been lost on the way back). Then every session must be
+ * complete with every reading once and every fact once, and some messages must have been resent.
+ */
+async function streamThrough(h: Harness, prefix: string, disrupt: () => Promise<void>) {
+  let answered = 0
+  let retries = 0
+  const total = STATIONS * EVENTS
+  let disrupted: Promise<void> | null = null
+
+  const runStation = async (i: number) => {
+    const stationId = `${prefix}-${i}`
+    for (const [seqNo, event] of session(i).entries()) {
+      for (let attempt = 0; ; attempt++) {
+        const reply = await h.call('v201', 'TransactionEvent', stationId, event, 2_000).catch(() => null)
+        if (reply?.ok) break
+        retries++
+        await sleep(Math.min(500, 50 * 2 ** attempt))
+      }
+      answered++
+      if (seqNo % 7 === 3) await h.call('v201', 'TransactionEvent', stationId, event, 2_000).catch(() => null)
+      if (disrupted === null && answered >= total / 3) disrupted = disrupt()
+    }
+  }
+  await Promise.all(Array.from({ length: STATIONS }, (_, i) => runStation(i)))
+  assert.ok(disrupted, 'the disruption happened mid-stream')
+  await disrupted
+
+  for (let i = 0; i < STATIONS; i++) {
+    const { transaction: tx } = await callRpc(h.nc, getTransactionRpc, {
+      id: `restart-${i}`,
+      stationId: `${prefix}-${i}`,
+    })
+    assert.ok(tx, `session ${i} stored`)
+    assert.equal(tx.complete, true, `session ${i} complete`)
+    assert.equal(tx.seqNoMax, EVENTS - 1)
+    assert.equal(tx.meterValues.length, EVENTS * 10, `session ${i}: every reading once`)
+    assert.equal(tx.energyWh, (EVENTS - 1) * STEP_WH)
+    assert.deepEqual(await factCounts(h.nc, `${prefix}-${i}`), { started: 1, updated: EVENTS - 2, ended: 1 })
+  }
+  // The disruption did cost some answers: stations had to resend.
+  assert.ok(retries > 0, 'some messages were resent across the disruption')
+}
+
 describe('a restart of the service in the middle of a stream', () => {
   let h: Harness
-
   before(async () => {
     h = await startHarness({ CSMS_TX_BATCH_MAX: '50' })
   })
@@ -35,45 +80,24 @@ describe('a restart of the service in the middle of a stream', () => {
   })
 
   it('loses no event and doubles none while stations retry as they do', async () => {
-    let answered = 0
-    let retries = 0
-    const total = STATIONS * EVENTS
-    let restarted: Promise<void> | null = null
+    await streamThrough(h, 'RS', () => h.restartService())
+  })
+})
 
-    // A station: one CALL at a time, resent until answered (and once more every seventh
-    // message, as if the answer had been lost on the way back).
-    const runStation = async (i: number) => {
-      const stationId = `RS-${i}`
-      for (const [seqNo, event] of session(i).entries()) {
-        for (let attempt = 0; ; attempt++) {
-          const reply = await h.call('v201', 'TransactionEvent', stationId, event, 2_000).catch(() => null)
-          if (reply?.ok) break
-          retries++
-          await sleep(Math.min(500, 50 * 2 ** attempt))
-        }
-        answered++
-        if (seqNo % 7 === 3)
-          await h.call('v201', 'TransactionEvent', stationId, event, 2_000).catch(() => null)
-        if (restarted === null && answered >= total / 3) restarted = h.restartService()
-      }
-    }
-    await Promise.all(Array.from({ length: STATIONS }, (_, i) => runStation(i)))
-    assert.ok(restarted, 'the service was restarted mid-stream')
-    await restarted
+describe('PostgreSQL and NATS restarting in the middle of a stream (private servers)', () => {
+  let h: Harness
+  before(async () => {
+    h = await startHarness({ CSMS_TX_BATCH_MAX: '50' }, { restartable: true })
+  })
+  after(async () => {
+    await h?.stop()
+  })
 
-    for (let i = 0; i < STATIONS; i++) {
-      const { transaction: tx } = await callRpc(h.nc, getTransactionRpc, {
-        id: `restart-${i}`,
-        stationId: `RS-${i}`,
-      })
-      assert.ok(tx, `session ${i} stored`)
-      assert.equal(tx.complete, true, `session ${i} complete`)
-      assert.equal(tx.seqNoMax, EVENTS - 1)
-      assert.equal(tx.meterValues.length, EVENTS * 10, `session ${i}: every reading once`)
-      assert.equal(tx.energyWh, (EVENTS - 1) * STEP_WH)
-      assert.deepEqual(await factCounts(h.nc, `RS-${i}`), { started: 1, updated: EVENTS - 2, ended: 1 })
-    }
-    // The restart did cost some answers: stations had to resend.
-    assert.ok(retries > 0, 'some messages were resent across the restart')
+  it('PostgreSQL restarts: flushes fail, stations resend, nothing lost or doubled', async () => {
+    await streamThrough(h, 'PG', () => h.restartPostgres())
+  })
+
+  it('NATS restarts: the service reconnects, JetStream keeps the facts and drops the resent ones', async () => {
+    await streamThrough(h, 'NATS', () => h.restartNats())
   })
 })

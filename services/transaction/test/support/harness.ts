@@ -44,12 +44,24 @@ export type Harness = {
     payload: unknown,
   ): Promise<T>
   restartService(): Promise<void>
+  /** Only with `restartable`: private servers, stopped and started again on the same data. */
+  restartNats(): Promise<void>
+  restartPostgres(): Promise<void>
   stop(): Promise<void>
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
-  const nats = await startNats()
-  const pg = await startPostgres()
+export async function startHarness(
+  env: Record<string, string> = {},
+  opts: { restartable?: boolean } = {},
+): Promise<Harness> {
+  const nats = opts.restartable ? await startNats({ restartable: true }) : await startNats()
+  const pg = opts.restartable ? await startPostgres({ restartable: true }) : await startPostgres()
+  const restartable = <T>(handle: T, what: string) => {
+    const restart = (handle as { restart?: () => Promise<void> }).restart
+    if (!restart)
+      return () => Promise.reject(new Error(`startHarness({ restartable: true }) to restart ${what}`))
+    return () => restart.call(handle)
+  }
   const fullEnv = {
     NATS_URL: nats.url,
     DATABASE_URL: pg.url,
@@ -95,6 +107,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       await service.stop()
       service = await boot()
     },
+    restartNats: restartable(nats, 'NATS'),
+    restartPostgres: restartable(pg, 'PostgreSQL'),
     async stop() {
       await nc?.close()
       await db?.destroy()
