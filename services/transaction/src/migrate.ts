@@ -3,7 +3,7 @@ import { readConfig } from './config.js'
 import { migrations, SCHEMA } from './migrations/index.js'
 import { maintainPartitions } from './repo/partitions.js'
 
-// Runs this service's migrations and exits: `./dev up` and the Helm chart's Job run it before
+// Runs this service's migrations and exits: `./dev up` runs it (as a deployment's migration job would) before
 // the service starts. Safe to run from several places at once (kysely's migration lock).
 // It also creates the meter-value partitions around today, so the service starts writing at once.
 const config = readConfig()
