@@ -1,7 +1,7 @@
-import type { Payload, StrictStation } from './strict-station.js'
+import type { Payload, StrictDriver } from './strict-driver.js'
 
 // What the strict station sends and how it answers the CSMS: payloads valid under the official
-// schemas (ocpp-rpc refuses to send any that is not), with optional fields filled in where the
+// schemas (both libraries refuse to send any that is not), with optional fields filled in where the
 // CSMS's handling of them is worth exercising.
 
 export const now = (offsetS = 0) => new Date(Date.now() + offsetS * 1000).toISOString()
@@ -155,7 +155,7 @@ export function v201Notifications(): Array<[action: string, payload: Payload]> {
 const accepted = () => ({ status: 'Accepted' })
 
 /** How the 2.0.1 station answers every CSMS CALL the tests provoke. */
-export function answerAsV201Station(cs: StrictStation): void {
+export function answerAsV201Station(cs: StrictDriver): void {
   let listVersion = 0
   cs.answer('GetVariables', (p) => ({
     getVariableResult: (p.getVariableData as Payload[]).map((d) => ({
@@ -209,7 +209,7 @@ export function answerAsV201Station(cs: StrictStation): void {
 }
 
 /** How the 1.6 station answers every CSMS CALL the tests provoke. */
-export function answerAsV16Station(cs: StrictStation): void {
+export function answerAsV16Station(cs: StrictDriver): void {
   let listVersion = 0
   cs.answer('ChangeConfiguration', accepted)
     .answer('GetConfiguration', (p) => ({

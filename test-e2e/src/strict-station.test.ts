@@ -1,48 +1,31 @@
 import assert from 'node:assert/strict'
-import { once } from 'node:events'
-import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { waitFor } from '@csms/testkit'
-import { WebSocketServer } from 'ws'
+import { startStandInCsms } from './strict-stand-in-csms.js'
 import { StrictStation } from './strict-station.js'
 
-// That the strict station of strict-client.test.ts catches what it must: a stand-in CSMS (a bare
+// That the strict station of strict-rpc.test.ts catches what it must: a stand-in CSMS (a bare
 // WebSocket server) that answers and calls against the schemas leaves violations behind, fails
 // the station's call and reaches no handler.
 describe('the strict station records what a nonconforming CSMS sends', () => {
-  let server: WebSocketServer
-  const fromStation: unknown[][] = []
+  let csms: Awaited<ReturnType<typeof startStandInCsms>>
   before(async () => {
-    server = new WebSocketServer({
-      port: 0,
-      host: '127.0.0.1',
-      handleProtocols: (offered) => [...offered][0] ?? false,
-    })
-    await once(server, 'listening')
-    server.on('connection', (ws) => {
-      ws.on('message', (data) => {
-        const frame = JSON.parse(String(data)) as unknown[]
-        fromStation.push(frame)
-        const [type, id, action] = frame
-        if (type !== 2) return
-        // BootNotification lacks interval and currentTime; a Heartbeat gets an unknown error code.
-        if (action === 'BootNotification') ws.send(JSON.stringify([3, id, { status: 'Accepted' }]))
-        else ws.send(JSON.stringify([4, id, 'NoSuchCode', 'made up', {}]))
-      })
-      ws.send(JSON.stringify([2, 'csms-1', 'Reset', { type: 'Sometime' }]))
+    csms = await startStandInCsms([2, 'csms-1', 'Reset', { type: 'Sometime' }], (frame, send) => {
+      const [type, id, action] = frame
+      if (type !== 2) return
+      // BootNotification lacks interval and currentTime; a Heartbeat gets an unknown error code.
+      if (action === 'BootNotification') send([3, id, { status: 'Accepted' }])
+      else send([4, id, 'NoSuchCode', 'made up', {}])
     })
   })
-  after(async () => {
-    for (const ws of server.clients) ws.terminate()
-    await new Promise((resolve) => server.close(resolve))
-  })
+  after(() => csms.stop())
 
   // 2.1 runs on the validator strict-station.ts builds around ocpp-rpc's misnamed 2.1 schemas.
   for (const protocol of ['ocpp2.0.1', 'ocpp2.1'] as const)
     it(`${protocol}: rejects an invalid CALLRESULT, refuses an invalid CALL before its handler, flags an unknown error code`, async () => {
+      const fromStation = csms.fromStation
       fromStation.length = 0
-      const { port } = server.address() as AddressInfo
-      const cs = await StrictStation.connect(`ws://127.0.0.1:${port}/ocpp`, 'SELF-TEST', protocol)
+      const cs = await StrictStation.connect(csms.url, 'SELF-TEST', protocol)
       cs.answer('Reset', () => ({ status: 'Accepted' }))
       await assert.rejects(
         cs.call('BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'V', model: 'M' } }),
