@@ -43,6 +43,22 @@ export function createFactPublisher(nc: NatsConnection, opts: { timeoutMs: numbe
       else w.resolve()
     },
   })
+  // nats.js drops whatever it had not written when the connection broke (and what is published
+  // until it reconnects), and an ack the server sends meanwhile has no subscription to reach: a
+  // fact waiting at a disconnect will never be acknowledged. Failing it, and refusing new ones
+  // until the reconnect, lets the caller retry (with the same dedupe id) at once.
+  let connected = true
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === 'reconnect') connected = true
+      if (s.type !== 'disconnect') continue
+      connected = false
+      const lost = [...waiting.values()]
+      waiting.clear()
+      for (const w of lost)
+        w.reject(new AppError('unavailable', 'NATS connection lost before JetStream acknowledged the fact'))
+    }
+  })()
   const sweep = setInterval(() => {
     const now = Date.now()
     for (const [id, w] of waiting) {
@@ -55,6 +71,8 @@ export function createFactPublisher(nc: NatsConnection, opts: { timeoutMs: numbe
 
   return {
     publish(subject, event, dedupeId) {
+      if (!connected)
+        return Promise.reject(new AppError('unavailable', 'NATS is disconnected: fact not published'))
       const id = (++counter).toString(36)
       return new Promise<void>((resolve, reject) => {
         waiting.set(id, { resolve, reject, deadline: Date.now() + opts.timeoutMs })

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { type NatsHandle, startNats } from '@csms/testkit'
+import { type NatsHandle, type RestartableNatsHandle, startNats, waitFor } from '@csms/testkit'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { createFactPublisher, EVENTS_STREAM, ensureStreams, type FactPublisher } from '../src/index.js'
@@ -43,5 +43,54 @@ describe('facts published through one reply subscription', () => {
       facts.publish('evt.test.fact.b', event, 'x\r\nNats-Expected-Stream: y'),
       /could not publish/,
     )
+  })
+})
+
+describe('facts waiting for their ack when NATS goes away (a private nats-server)', () => {
+  let nats: RestartableNatsHandle
+  let nc: NatsConnection
+  before(async () => {
+    nats = await startNats({ restartable: true })
+    nc = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 })
+    await ensureStreams(await jetstreamManager(nc))
+  })
+  after(async () => {
+    await nc?.close()
+    await nats?.stop()
+  })
+
+  it('fail at the disconnect, not at their timeout, and a retry with the same id is stored once', async () => {
+    const facts = createFactPublisher(nc, { timeoutMs: 60_000 })
+    try {
+      const event = { type: 'test.fact', time: new Date().toISOString(), data: { n: 1 } }
+      // nats-server stopped (not yet restarted): the publish cannot be acknowledged.
+      const disconnected = (async () => {
+        for await (const s of nc.status()) if (s.type === 'disconnect') return
+      })()
+      process.kill(nats.pid, 'SIGSTOP')
+      const waiting = facts.publish('evt.test.lost.a', event, 'lost-a')
+      process.kill(nats.pid, 'SIGKILL')
+      await disconnected
+      const started = Date.now()
+      await assert.rejects(waiting, /NATS connection lost before JetStream acknowledged the fact/)
+      assert.ok(Date.now() - started < 5_000, 'rejected at the disconnect')
+
+      await nats.restart()
+      await waitFor(
+        () =>
+          facts.publish('evt.test.lost.a', event, 'lost-a').then(
+            () => true,
+            () => false,
+          ),
+        { timeoutMs: 20_000, description: 'the retry acknowledged after the restart' },
+      )
+      await facts.publish('evt.test.lost.a', event, 'lost-a')
+      const info = await (await jetstreamManager(nc)).streams.info(EVENTS_STREAM, {
+        subjects_filter: 'evt.test.lost.a',
+      })
+      assert.equal(info.state.subjects?.['evt.test.lost.a'], 1)
+    } finally {
+      facts.close()
+    }
   })
 })

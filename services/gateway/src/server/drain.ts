@@ -51,4 +51,5 @@ export async function drainSockets(d: DrainDeps, timeoutMs: number): Promise<voi
   for (const ws of d.registry.all()) ws.end(CLOSE.serviceRestart, 'service restart')
   d.messageLog?.flush()
   await waitAtMost(5_000, d.events.settled())
+  d.events.stop()
 }

@@ -41,6 +41,9 @@ export function formatLogMessage(gatewayId: string, station: StationFacts, entri
 /** A station's entries are published before they grow past this, well under NATS's max_payload. */
 const GROUP_BYTES = 64 * 1024
 
+/** Entries held while NATS is down, at most: beyond it the oldest go (counted, and logged). */
+const MAX_HELD_BYTES = 64 * 1024 * 1024
+
 /**
  * Every frame in and out, with station id, direction and time, onto log.ocpp.<station>, which
  * the JetStream stream OCPP_MESSAGES (bounded retention, created by ensureStreams) keeps, so an
@@ -48,17 +51,32 @@ const GROUP_BYTES = 64 * 1024
  * NATS message per connection (`formatLogMessage`), in the order they passed: a CALL and its
  * answer usually share a message. A NATS message per frame was a fifth of the gateway's CPU
  * per CALL. Core publishes, not acknowledged ones: a JetStream round trip per message would
- * double the work per CALL; the NATS client buffers publishes across a reconnect.
+ * double the work per CALL. nats.js drops what is published while it is disconnected, so from
+ * a disconnect to the reconnect the messages are held here (up to MAX_HELD_BYTES) and published
+ * after it; only what was written in the instant before the disconnect was noticed is lost.
  */
 export function createMessageLog(nc: NatsConnection, gatewayId: string, logger: Logger) {
   let pending = new Map<StationFacts, string>()
   let timer: NodeJS.Timeout | undefined
-  const publish = (station: StationFacts, entries: string) => {
+  let connected = true
+  let held: Array<{ station: StationFacts; entries: string }> = []
+  let heldBytes = 0
+  let dropped = 0
+  const send = (station: StationFacts, entries: string) => {
     try {
       nc.publish(messageLogSubject(station.stationId), formatLogMessage(gatewayId, station, entries))
     } catch (error) {
       // A frame larger than NATS's max_payload (the gateway's frame limit can be set above it).
       logger.warn({ err: error, stationId: station.stationId, bytes: entries.length }, 'frame not logged')
+    }
+  }
+  const publish = (station: StationFacts, entries: string) => {
+    if (connected) return send(station, entries)
+    held.push({ station, entries })
+    heldBytes += entries.length
+    while (heldBytes > MAX_HELD_BYTES && held.length > 1) {
+      heldBytes -= held.shift()?.entries.length ?? 0
+      dropped++
     }
   }
   const flush = () => {
@@ -67,6 +85,20 @@ export function createMessageLog(nc: NatsConnection, gatewayId: string, logger: 
     pending = new Map()
     for (const [station, entries] of batch) publish(station, entries)
   }
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === 'disconnect') connected = false
+      if (s.type !== 'reconnect') continue
+      connected = true
+      const waiting = held
+      held = []
+      heldBytes = 0
+      if (dropped > 0)
+        logger.warn({ messages: dropped }, 'message log: oldest messages dropped while NATS was down')
+      dropped = 0
+      for (const h of waiting) send(h.station, h.entries)
+    }
+  })()
   const clock = isoClock()
   const log = (station: StationFacts, direction: 'in' | 'out', frame: string): void => {
     const entry = formatFrameEntry(clock(), direction, frame)

@@ -1,5 +1,5 @@
 import { eventSubject, type StationDisconnected, StationDisconnectedSchema } from '@csms/bus'
-import { type NatsHandle, startNats } from '@csms/testkit'
+import { type NatsHandle, type RestartableNatsHandle, startNats } from '@csms/testkit'
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node'
 import { type GatewayProcess, startGatewayProcess } from './gateway-process.js'
 import { type Decide, serveAdmission } from './stand-ins.js'
@@ -14,6 +14,8 @@ export type Fixture = {
   setAdmission(decide: Decide | undefined): Promise<void>
   /** Connects a station to the gateway; it is terminated in stop(). */
   station(stationId: string, opts?: StationOptions): Promise<TestStation>
+  /** Only with `restartableNats`: a private nats-server, its JetStream store kept across restarts. */
+  natsServer: RestartableNatsHandle | undefined
   stop(): Promise<void>
 }
 
@@ -21,9 +23,14 @@ export type Fixture = {
  * A real nats-server, one gateway process in front of it and an admission stand-in that lets
  * every station in. stop() tears down whatever was started, also after a failed start.
  */
-export async function startFixture(env: Record<string, string> = {}, decide?: Decide): Promise<Fixture> {
+export async function startFixture(
+  env: Record<string, string> = {},
+  decide?: Decide,
+  opts: { restartableNats?: boolean } = {},
+): Promise<Fixture> {
   const stations: TestStation[] = []
   let nats: NatsHandle | undefined
+  let natsServer: RestartableNatsHandle | undefined
   let nc: NatsConnection | undefined
   let gateway: GatewayProcess | undefined
   let admission: Subscription | undefined
@@ -34,8 +41,12 @@ export async function startFixture(env: Record<string, string> = {}, decide?: De
     await nats?.stop()
   }
   try {
-    nats = await startNats()
-    nc = await connect({ servers: nats.url })
+    if (opts.restartableNats) {
+      natsServer = await startNats({ restartable: true })
+      nats = natsServer
+    } else nats = await startNats()
+    // Reconnects for as long as a test keeps NATS down, like a service.
+    nc = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 })
     admission = serveAdmission(nc, decide)
     await nc.flush()
     gateway = await startGatewayProcess(nats.url, env)
@@ -47,6 +58,7 @@ export async function startFixture(env: Record<string, string> = {}, decide?: De
   const n = nc
   return {
     nats,
+    natsServer,
     nc,
     gateway: g,
     async setAdmission(next) {
