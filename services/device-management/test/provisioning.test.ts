@@ -137,6 +137,29 @@ describe('provisioning: registration per station, Pending configuration, station
     }
   })
 
+  it('triggers the boot of a Pending station accepted before its connected fact arrived; StationOffline when nobody holds it', async () => {
+    await callRpc(h.nc, setRegistrationRpc, { stationId: 'PV-RACE', status: 'Pending' })
+    // The BootNotification arrives; the gateway's station.connected fact is still on its way.
+    assert.equal((await h.ok<BootAnswer>('v201', 'BootNotification', 'PV-RACE', boot)).status, 'Pending')
+    assert.notEqual((await callRpc(h.nc, getStationRpc, { stationId: 'PV-RACE' })).station?.connected, true)
+    const accept = () =>
+      callRpc(h.nc, setRegistrationRpc, { stationId: 'PV-RACE', status: 'Accepted' }, { timeoutMs: 10_000 })
+    const station = fakeStation(h.nc, 'PV-RACE', { TriggerMessage: () => ({ status: 'Accepted' }) })
+    try {
+      assert.equal((await accept()).triggerStatus, 'Accepted')
+      assert.deepEqual(station.calls.at(-1), {
+        action: 'TriggerMessage',
+        payload: { requestedMessage: 'BootNotification' },
+      })
+    } finally {
+      station.stop()
+    }
+    // Pending again, and no gateway holds its socket any more: the answer says so.
+    await callRpc(h.nc, setRegistrationRpc, { stationId: 'PV-RACE', status: 'Pending' })
+    assert.equal((await h.ok<BootAnswer>('v201', 'BootNotification', 'PV-RACE', boot)).status, 'Pending')
+    assert.equal((await accept()).triggerStatus, 'StationOffline')
+  })
+
   it('relays Reset, ChangeAvailability, UnlockConnector, TriggerMessage and SetNetworkProfile with their answers', async () => {
     await h.bootStation('PV-3')
     const station = fakeStation(h.nc, 'PV-3', {

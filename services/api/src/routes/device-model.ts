@@ -122,7 +122,7 @@ export function registerDeviceModelRoutes(app: OpenAPIHono, nc: NatsConnection) 
       summary: 'How BootNotification is answered for this station (Accepted, Pending, Rejected)',
       description:
         'null returns the station to the default (registered: Accepted; otherwise the unknown-station policy). ' +
-        'A connected station that was Pending is sent TriggerMessage BootNotification when its status changes, unless triggerBoot is false.',
+        'A station that was Pending is sent TriggerMessage BootNotification when its status changes, unless triggerBoot is false: triggerStatus is its answer, or StationOffline / NoResponse.',
       request: {
         params: StationParam,
         body: body(
@@ -134,7 +134,7 @@ export function registerDeviceModelRoutes(app: OpenAPIHono, nc: NatsConnection) 
       responses: {
         200: json(
           z.object({ station: StationViewSchema, triggerStatus: z.string().nullable() }),
-          'The station, and its answer to TriggerMessage when one was sent',
+          'The station, and the outcome of TriggerMessage when one was sent (null when none was)',
         ),
         400: problemResponse('Invalid body'),
       },

@@ -1,4 +1,11 @@
-import { getStationRpc, listStationsRpc, serveRpc, setRegistrationRpc, upsertStationRpc } from '@csms/bus'
+import {
+  getStationRpc,
+  isAppError,
+  listStationsRpc,
+  serveRpc,
+  setRegistrationRpc,
+  upsertStationRpc,
+} from '@csms/bus'
 import type { Logger } from '@csms/telemetry'
 import type { NatsConnection, Subscription } from '@nats-io/nats-core'
 import type { StationCaller } from '../commands/station-caller.js'
@@ -65,27 +72,17 @@ export function serveStationRpc(deps: {
         const before = await deps.repo.get(stationId)
         await deps.repo.setRegistrationPolicy(stationId, status)
         // B02: a Pending station is told to boot again once its answer changes, so it need not
-        // wait out its retry interval.
-        let triggerStatus: string | null = null
+        // wait out its retry interval. Not gated on the online flag: it follows the gateway's
+        // connected fact, which may still be on its way when a station that just booted is
+        // accepted; a station that is not connected answers StationOffline at once.
         const next = decideBoot(
           { registered: before?.registered ?? false, policy: status },
           deps.policy,
         ).status
-        if (
-          triggerBoot !== false &&
-          before?.connected &&
-          before.registrationStatus === 'Pending' &&
-          next !== 'Pending'
-        ) {
-          const version = await deps.caller.versionOf(stationId)
-          const outcome = await deps.caller.call({
-            stationId,
-            version,
-            action: 'TriggerMessage',
-            payload: { requestedMessage: 'BootNotification' },
-          })
-          triggerStatus = outcome.ok ? answerStatus(outcome.reply) : outcome.status
-        }
+        const triggerStatus =
+          triggerBoot !== false && before?.registrationStatus === 'Pending' && next !== 'Pending'
+            ? await triggerBootNotification(deps.caller, stationId)
+            : null
         const station = await deps.repo.get(stationId)
         if (!station) throw new Error(`station ${stationId} vanished after update`)
         return { station, triggerStatus }
@@ -93,4 +90,20 @@ export function serveStationRpc(deps: {
       opts,
     ),
   ]
+}
+
+/** TriggerMessage BootNotification: the station's answer status, StationOffline or NoResponse. */
+async function triggerBootNotification(caller: StationCaller, stationId: string): Promise<string> {
+  const version = await caller.versionOf(stationId).catch((error: unknown) => {
+    if (isAppError(error) && error.code === 'station_offline') return null
+    throw error
+  })
+  if (version === null) return 'StationOffline'
+  const outcome = await caller.call({
+    stationId,
+    version,
+    action: 'TriggerMessage',
+    payload: { requestedMessage: 'BootNotification' },
+  })
+  return outcome.ok ? answerStatus(outcome.reply) : outcome.status
 }
