@@ -9,6 +9,11 @@ class WireHeaders extends MsgHdrsImpl {
   override toString(): string {
     return this.text
   }
+
+  /** Buffer.from, not nats.js's TextEncoder: a quarter of the cost for a few hundred bytes. */
+  override encode(): Uint8Array {
+    return Buffer.from(this.text)
+  }
 }
 
 /**

@@ -64,7 +64,11 @@ export function createMessageLog(nc: NatsConnection, gatewayId: string, logger: 
   let dropped = 0
   const send = (station: StationFacts, entries: string) => {
     try {
-      nc.publish(messageLogSubject(station.stationId), formatLogMessage(gatewayId, station, entries))
+      // A Buffer: nats.js would encode a string with TextEncoder, several times slower.
+      nc.publish(
+        messageLogSubject(station.stationId),
+        Buffer.from(formatLogMessage(gatewayId, station, entries)),
+      )
     } catch (error) {
       // A frame larger than NATS's max_payload (the gateway's frame limit can be set above it).
       logger.warn({ err: error, stationId: station.stationId, bytes: entries.length }, 'frame not logged')
