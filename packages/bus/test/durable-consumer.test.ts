@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { createLogger } from '@csms/telemetry'
-import { type RestartableNatsHandle, startNats, waitFor } from '@csms/testkit'
+import { waitFor } from '@csms/testkit'
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
-import { connect, type NatsConnection } from '@nats-io/transport-node'
 import {
   type ConsumerHandle,
   consumeEventBatches,
@@ -11,26 +10,21 @@ import {
   createFactPublisher,
   type DomainEvent,
   EVENTS_STREAM,
-  ensureStreams,
 } from '../src/index.js'
+import { nextStatus, type RestartableBus, startRestartableBus } from './support/restartable-bus.js'
 
 // Smart charging and device-management follow CSMS_EVENTS through these consumers: one that
 // stopped at a NATS restart would leave online flags and balanced sessions stale for good.
 
 describe('durable consumers across a NATS restart (a private nats-server)', () => {
-  let nats: RestartableNatsHandle
-  let nc: NatsConnection
+  let bus: RestartableBus
   before(async () => {
-    nats = await startNats({ restartable: true })
-    nc = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 })
-    await ensureStreams(await jetstreamManager(nc))
+    bus = await startRestartableBus()
   })
-  after(async () => {
-    await nc?.close()
-    await nats?.stop()
-  })
+  after(() => bus?.stop())
 
   it('both kinds keep delivering every event published after the restart, and lose none from before', async () => {
+    const { nats, nc } = bus
     const logger = createLogger('bus-test')
     const single: number[] = []
     const batched: number[] = []
@@ -70,9 +64,7 @@ describe('durable consumers across a NATS restart (a private nats-server)', () =
         description: 'the first five events handled',
       })
 
-      const reconnected = (async () => {
-        for await (const s of nc.status()) if (s.type === 'reconnect') return
-      })()
+      const reconnected = nextStatus(nc, 'reconnect')
       await nats.restart()
       await reconnected
       for (let n = 5; n < 10; n++) {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { type NatsHandle, type RestartableNatsHandle, startNats, waitFor } from '@csms/testkit'
+import { type NatsHandle, startNats, waitFor } from '@csms/testkit'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { createFactPublisher, EVENTS_STREAM, ensureStreams, type FactPublisher } from '../src/index.js'
+import { nextStatus, type RestartableBus, startRestartableBus } from './support/restartable-bus.js'
 
 describe('facts published through one reply subscription', () => {
   let nats: NatsHandle
@@ -47,26 +48,19 @@ describe('facts published through one reply subscription', () => {
 })
 
 describe('facts waiting for their ack when NATS goes away (a private nats-server)', () => {
-  let nats: RestartableNatsHandle
-  let nc: NatsConnection
+  let bus: RestartableBus
   before(async () => {
-    nats = await startNats({ restartable: true })
-    nc = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 })
-    await ensureStreams(await jetstreamManager(nc))
+    bus = await startRestartableBus()
   })
-  after(async () => {
-    await nc?.close()
-    await nats?.stop()
-  })
+  after(() => bus?.stop())
 
   it('fail at the disconnect, not at their timeout, and a retry with the same id is stored once', async () => {
+    const { nats, nc } = bus
     const facts = createFactPublisher(nc, { timeoutMs: 60_000 })
     try {
       const event = { type: 'test.fact', time: new Date().toISOString(), data: { n: 1 } }
       // nats-server stopped (not yet restarted): the publish cannot be acknowledged.
-      const disconnected = (async () => {
-        for await (const s of nc.status()) if (s.type === 'disconnect') return
-      })()
+      const disconnected = nextStatus(nc, 'disconnect')
       process.kill(nats.pid, 'SIGSTOP')
       const waiting = facts.publish('evt.test.lost.a', event, 'lost-a')
       process.kill(nats.pid, 'SIGKILL')
