@@ -9,23 +9,16 @@ import {
   upsertNodeRpc,
 } from '@csms/bus'
 import { createDb } from '@csms/db'
-import { type NatsHandle, type PostgresHandle, startNats, startPostgres, waitFor } from '@csms/testkit'
-import { type JetStreamClient, jetstream } from '@nats-io/jetstream'
+import { waitFor } from '@csms/testkit'
+import type { JetStreamClient } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/nats-core'
-import { connect } from '@nats-io/transport-node'
 import type { Kysely } from 'kysely'
-import type { SmartChargingService } from '../src/app.js'
 import { SCHEMA } from '../src/migrations/index.js'
 import { createProfileRepo, type ProfileRepo } from '../src/repo/profile-repo.js'
 import type { SmartChargingDb } from '../src/repo/tables.js'
 import { aTransactionFact, publishConnected, publishSiteFact, publishTransaction } from './support/facts.js'
-import {
-  aStationView,
-  type FakeStations,
-  serveFakeRegistry,
-  startFakeStations,
-} from './support/fake-stations.js'
-import { startService } from './support/service.js'
+import { aStationView, type FakeStations } from './support/fake-stations.js'
+import { type ServiceFixture, startServiceFixture } from './support/fixture.js'
 
 // A station that leaves every balanced site while it does not answer keeps the balancer's
 // profiles on record as installed; its next connection clears them. (The clearing itself, over
@@ -41,9 +34,7 @@ const TX_DEFAULT_ID = 2_100_100_000
 const TX_PROFILE_ID_EVSE_1 = 2_100_000_001
 
 describe('a station that leaves its balanced site while it does not answer', () => {
-  let nats: NatsHandle
-  let pg: PostgresHandle
-  let service: SmartChargingService
+  let f: ServiceFixture
   let nc: NatsConnection
   let js: JetStreamClient
   let stations: FakeStations
@@ -56,25 +47,18 @@ describe('a station that leaves its balanced site while it does not answer', () 
   ])
 
   before(async () => {
-    ;[nats, pg] = await Promise.all([startNats(), startPostgres()])
-    nc = await connect({ servers: nats.url })
-    js = jetstream(nc)
-    serveFakeRegistry(nc, registry)
-    stations = startFakeStations(nc, [X, Y, Z])
-    service = await startService(nats.url, pg.url, {
-      CSMS_SC_TX_DEFAULT_DELAY_MS: '0',
-      CSMS_SC_PROFILE_TIMEOUT_MS: '1000',
+    f = await startServiceFixture({
+      registry,
+      stationIds: [X, Y, Z],
+      env: { CSMS_SC_TX_DEFAULT_DELAY_MS: '0', CSMS_SC_PROFILE_TIMEOUT_MS: '1000' },
     })
-    db = createDb<SmartChargingDb>({ url: pg.url, schema: SCHEMA, poolSize: 2 })
+    ;({ nc, js, stations } = f)
+    db = createDb<SmartChargingDb>({ url: f.pg.url, schema: SCHEMA, poolSize: 2 })
     profiles = createProfileRepo(db)
   })
   after(async () => {
-    stations?.stop()
-    await nc?.close()
-    await service?.stop()
     await db?.destroy()
-    await pg?.stop()
-    await nats?.stop()
+    await f?.stop()
   })
 
   const balancerProfiles = async (stationId = X) =>
@@ -98,7 +82,7 @@ describe('a station that leaves its balanced site while it does not answer', () 
       },
       { timeoutMs: 15_000, description: 'the TxDefaultProfile and the TxProfile stored' },
     )
-    await service.settled()
+    await f.service.settled()
   }
 
   it('keeps them on record as installed, and clears them when the station connects again', async () => {

@@ -16,19 +16,13 @@ import {
   upsertNodeRpc,
   upsertPriorityRuleRpc,
 } from '@csms/bus'
-import { type NatsHandle, type PostgresHandle, startNats, startPostgres, waitFor } from '@csms/testkit'
-import { type JetStreamClient, jetstream } from '@nats-io/jetstream'
+import { waitFor } from '@csms/testkit'
+import type { JetStreamClient } from '@nats-io/jetstream'
 import { headers, type NatsConnection } from '@nats-io/nats-core'
-import { connect } from '@nats-io/transport-node'
 import type { SmartChargingService } from '../src/app.js'
 import { aTransactionFact, publishConnected, publishTransaction } from './support/facts.js'
-import {
-  aStationView,
-  type FakeStations,
-  serveFakeRegistry,
-  startFakeStations,
-} from './support/fake-stations.js'
-import { startService } from './support/service.js'
+import { aStationView, type FakeStations } from './support/fake-stations.js'
+import { type ServiceFixture, startServiceFixture } from './support/fixture.js'
 
 const SITE = 'lb-site'
 const A = 'LB-A'
@@ -37,8 +31,7 @@ const C = 'LB-C'
 const WATTS_PER_A = 230 * 3
 
 describe('load balancing a site over real NATS and PostgreSQL', () => {
-  let nats: NatsHandle
-  let pg: PostgresHandle
+  let f: ServiceFixture
   let service: SmartChargingService
   let nc: NatsConnection
   let js: JetStreamClient
@@ -51,25 +44,22 @@ describe('load balancing a site over real NATS and PostgreSQL', () => {
   const allocations: Array<{ data: { changes: unknown[]; reason: string } }> = []
 
   before(async () => {
-    ;[nats, pg] = await Promise.all([startNats(), startPostgres()])
-    nc = await connect({ servers: nats.url })
-    js = jetstream(nc)
-    serveFakeRegistry(nc, registry)
-    stations = startFakeStations(nc, [A, B, C])
-    nc.subscribe('evt.smart-charging.allocation', { callback: (_e, m) => void allocations.push(m.json()) })
-    service = await startService(nats.url, pg.url, {
-      CSMS_SC_TX_DEFAULT_DELAY_MS: '0',
-      CSMS_SC_MIN_RAISE_W: '100',
-      CSMS_SC_DEADLINE_MARGIN_MS: '60000',
+    f = await startServiceFixture({
+      registry,
+      stationIds: [A, B, C],
+      env: {
+        CSMS_SC_TX_DEFAULT_DELAY_MS: '0',
+        CSMS_SC_MIN_RAISE_W: '100',
+        CSMS_SC_DEADLINE_MARGIN_MS: '60000',
+      },
+      beforeService: (c) =>
+        c.subscribe('evt.smart-charging.allocation', {
+          callback: (_e, m) => void allocations.push(m.json()),
+        }),
     })
+    ;({ nc, js, stations, service } = f)
   })
-  after(async () => {
-    stations?.stop()
-    await nc?.close()
-    await service?.stop()
-    await pg?.stop()
-    await nats?.stop()
-  })
+  after(() => f?.stop())
 
   const site = async (): Promise<SiteView> => {
     const { site } = await callRpc(nc, getSiteRpc, { siteId: SITE })

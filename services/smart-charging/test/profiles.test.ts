@@ -16,19 +16,12 @@ import {
   type StationView,
   setChargingProfileRpc,
 } from '@csms/bus'
-import { type NatsHandle, type PostgresHandle, startNats, startPostgres, waitFor } from '@csms/testkit'
+import { waitFor } from '@csms/testkit'
 import { jetstream } from '@nats-io/jetstream'
 import { headers, type NatsConnection } from '@nats-io/nats-core'
-import { connect } from '@nats-io/transport-node'
-import type { SmartChargingService } from '../src/app.js'
 import { aTransactionFact, publishTransaction } from './support/facts.js'
-import {
-  aStationView,
-  type FakeStations,
-  serveFakeRegistry,
-  startFakeStations,
-} from './support/fake-stations.js'
-import { startService } from './support/service.js'
+import { aStationView, type FakeStations } from './support/fake-stations.js'
+import { type ServiceFixture, startServiceFixture } from './support/fixture.js'
 
 const ST = 'PR-1'
 
@@ -68,27 +61,16 @@ function reportingComposite(limit: () => number): FakeStations['answer'] {
 }
 
 describe('charging profiles, limits and reports over real NATS and PostgreSQL (K01, K08-K13)', () => {
-  let nats: NatsHandle
-  let pg: PostgresHandle
-  let service: SmartChargingService
+  let f: ServiceFixture
   let nc: NatsConnection
   let stations: FakeStations
   const registry = new Map<string, StationView>([[ST, aStationView(ST)]])
 
   before(async () => {
-    ;[nats, pg] = await Promise.all([startNats(), startPostgres()])
-    nc = await connect({ servers: nats.url })
-    serveFakeRegistry(nc, registry)
-    stations = startFakeStations(nc, [ST])
-    service = await startService(nats.url, pg.url)
+    f = await startServiceFixture({ registry, stationIds: [ST] })
+    ;({ nc, stations } = f)
   })
-  after(async () => {
-    stations?.stop()
-    await nc?.close()
-    await service?.stop()
-    await pg?.stop()
-    await nats?.stop()
-  })
+  after(() => f?.stop())
 
   const stationCall = async (action: string, payload: unknown, version: 'v201' | 'v21' = 'v201') => {
     const h = headers()

@@ -9,19 +9,12 @@ import {
   type StationView,
   upsertNodeRpc,
 } from '@csms/bus'
-import { type NatsHandle, type PostgresHandle, startNats, startPostgres, waitFor } from '@csms/testkit'
+import { waitFor } from '@csms/testkit'
 import { jetstream } from '@nats-io/jetstream'
 import type { NatsConnection, Subscription } from '@nats-io/nats-core'
-import { connect } from '@nats-io/transport-node'
-import type { SmartChargingService } from '../src/app.js'
 import { publishConnected } from './support/facts.js'
-import {
-  aStationView,
-  type FakeStations,
-  serveFakeRegistry,
-  startFakeStations,
-} from './support/fake-stations.js'
-import { startService } from './support/service.js'
+import { aStationView, type FakeStations } from './support/fake-stations.js'
+import { type ServiceFixture, startServiceFixture } from './support/fixture.js'
 
 const FREE = 'K05-1'
 const BALANCED = 'K05-LB'
@@ -55,9 +48,7 @@ function aLegacyStartProfile(o: Record<string, unknown> = {}) {
 }
 
 describe('K05: smart charging checks the chargingProfile of a remote start (svc.smart-charging.profile.check-start)', () => {
-  let nats: NatsHandle
-  let pg: PostgresHandle
-  let service: SmartChargingService
+  let f: ServiceFixture
   let nc: NatsConnection
   let stations: FakeStations
   let legacyStation: Subscription
@@ -68,25 +59,24 @@ describe('K05: smart charging checks the chargingProfile of a remote start (svc.
   ])
 
   before(async () => {
-    ;[nats, pg] = await Promise.all([startNats(), startPostgres()])
-    nc = await connect({ servers: nats.url })
-    serveFakeRegistry(nc, registry)
-    stations = startFakeStations(nc, [FREE, BALANCED])
-    // The shared fake reads 2.x SetChargingProfile payloads only: the 1.6 station accepts all.
-    legacyStation = nc.subscribe(ocppOutPattern(LEGACY_BALANCED), {
-      callback: (_err, msg) => {
-        msg.respond(encodeJson({ status: 'Accepted' }))
+    f = await startServiceFixture({
+      registry,
+      stationIds: [FREE, BALANCED],
+      env: { CSMS_SC_TX_DEFAULT_DELAY_MS: '0' },
+      // The shared fake reads 2.x SetChargingProfile payloads only: the 1.6 station accepts all.
+      beforeService: (c) => {
+        legacyStation = c.subscribe(ocppOutPattern(LEGACY_BALANCED), {
+          callback: (_err, msg) => {
+            msg.respond(encodeJson({ status: 'Accepted' }))
+          },
+        })
       },
     })
-    service = await startService(nats.url, pg.url, { CSMS_SC_TX_DEFAULT_DELAY_MS: '0' })
+    ;({ nc, stations } = f)
   })
   after(async () => {
-    stations?.stop()
     legacyStation?.unsubscribe()
-    await nc?.close()
-    await service?.stop()
-    await pg?.stop()
-    await nats?.stop()
+    await f?.stop()
   })
 
   const check = (
