@@ -37,14 +37,14 @@ export function runOcppHandlers(opts: OcppRunnerOptions): Subscription[] {
   )
   const inflight = inflightOf(opts.nc)
   return opts.handlers.map((handler) => {
-    // Label objects made once per handler, not per message.
-    const labels = {
-      ok: { action: handler.action, outcome: 'ok' },
-      invalid: { action: handler.action, outcome: 'invalid' },
-      error: { action: handler.action, outcome: 'error' },
-    } as const
+    // Children made once per handler, so a message only bumps numbers, never looks labels up.
+    const children = duration && {
+      ok: duration.labels({ action: handler.action, outcome: 'ok' }),
+      invalid: duration.labels({ action: handler.action, outcome: 'invalid' }),
+      error: duration.labels({ action: handler.action, outcome: 'error' }),
+    }
     const observe = (outcome: Outcome, started: number) =>
-      duration?.observe(labels[outcome], (performance.now() - started) / 1000)
+      children?.[outcome].observe((performance.now() - started) / 1000)
     return inflight.subscription(
       opts.nc.subscribe(ocppInPattern(handler.version, handler.action), {
         queue: opts.queue,

@@ -1,5 +1,7 @@
 /** A span context passed along explicitly (never made active): see `openSpan`. */
 export type { Context as TraceContext } from '@opentelemetry/api'
+export type { CounterChild, CounterLabels, FastCounter } from './fast-counter.js'
+export type { FastHistogram, HistogramChild, HistogramLabels } from './fast-histogram.js'
 export { createLogger, type Logger } from './logger.js'
 export { METRIC, type MetricName } from './metric-names.js'
 export { createMetrics, LATENCY_BUCKETS, type Metrics } from './metrics.js'

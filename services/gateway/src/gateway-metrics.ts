@@ -1,6 +1,7 @@
 import { METRIC, type Metrics } from '@csms/telemetry'
 
-// prom-client's types, named through Metrics so this package needs no dependency on prom-client.
+// The instruments' types, named through Metrics so this package needs no dependency on prom-client
+// (counters and histograms are @csms/telemetry's own FastCounter and FastHistogram).
 declare const metrics: Metrics
 type Counter<L extends string> = ReturnType<typeof metrics.counter<L>>
 type Gauge<L extends string> = ReturnType<typeof metrics.gauge<L>>
@@ -22,9 +23,9 @@ export type GatewayMetrics = {
 }
 
 /**
- * One child per label set, made once: prom-client hashes the label object (sorting its keys) on
- * every `inc` and `observe`, which the hot path does a few times per CALL. Actions are known OCPP
- * actions and outcomes are OCPP-J error codes, so the maps stay small.
+ * One child per label set, made once: `labels()` checks the label names and looks the series up,
+ * which the hot path would otherwise do a few times per CALL. Actions are known OCPP actions and
+ * outcomes are OCPP-J error codes, so the maps stay small.
  */
 function childCache<C>(make: (a: string, b: string) => C): (a: string, b: string) => C {
   const children = new Map<string, Map<string, C>>()
