@@ -11,14 +11,14 @@ import {
 } from '@opentelemetry/api'
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { resourceFromAttributes } from '@opentelemetry/resources'
-import { BatchSpanProcessor, RandomIdGenerator } from '@opentelemetry/sdk-trace-base'
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions'
+import { randomSpanId, randomTraceId } from './random-ids.js'
 
 let provider: NodeTracerProvider | undefined
 /** Spans go somewhere (an exporter is configured): only then are they worth recording. */
 let exporting = false
-const ids = new RandomIdGenerator()
 
 /**
  * Sets the OpenTelemetry SDK up once per process. Spans are exported over OTLP/HTTP when
@@ -111,8 +111,8 @@ function unrecordedSpan(parent: Context): Span {
   const up = trace.getSpanContext(parent)
   const continues = up !== undefined && trace.isSpanContextValid(up)
   return trace.wrapSpanContext({
-    traceId: continues ? up.traceId : ids.generateTraceId(),
-    spanId: ids.generateSpanId(),
+    traceId: continues ? up.traceId : randomTraceId(),
+    spanId: randomSpanId(),
     traceFlags: continues ? up.traceFlags & TraceFlags.SAMPLED : TraceFlags.SAMPLED,
     ...(continues && up.traceState !== undefined ? { traceState: up.traceState } : {}),
   })
