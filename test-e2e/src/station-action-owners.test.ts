@@ -19,7 +19,7 @@ import { type E2ePlatform, startE2ePlatform } from './platform-fixture.js'
 
 const PROBE = 'E2E-OWNER-PROBE'
 // Not JSON: every handler's runner refuses it (FormatViolation) before any domain logic runs.
-const NOT_JSON = new TextEncoder().encode('probe, not JSON')
+const NOT_JSON = 'probe, not JSON'
 
 /** Every action a station may start in this version, CALL or 2.1 SEND. */
 function stationActions(version: OcppVersion): string[] {

@@ -1,14 +1,16 @@
 import { createInbox, type NatsConnection } from '@nats-io/transport-node'
 import { AppError } from './app-error.js'
 import type { DomainEvent } from './events.js'
-import { decodeJson, encodeJson } from './nats-payload.js'
-import { wireHeaders } from './wire-headers.js'
+import { decodeJson } from './nats-payload.js'
+import { wireHeaderText } from './wire-headers.js'
+import { createWireWriter } from './wire-writer.js'
 
 // Publishes facts to JetStream and resolves on its PubAck, like `publishEvent`, with the same
 // message-id dedupe, but through one reply subscription for all of them. nats.js's
 // `js.publish` is a request per publish, with its own inbox, timer and an Error (stack trace
 // included) made up front: at thousands of facts a second (meter values, a reconnect storm's
-// connect and disconnect events) that cost more CPU than the work the facts describe.
+// connect and disconnect events) that cost more CPU than the work the facts describe. Facts are
+// written as text by the wire writer (`createWireWriter`), without intermediate byte arrays.
 
 /** `dedupeId` lets JetStream drop a second publish of the same fact within its duplicate window. */
 export type PublishFact = (subject: string, event: DomainEvent, dedupeId?: string) => Promise<void>
@@ -18,6 +20,7 @@ export type FactPublisher = { publish: PublishFact; close(): void }
 type Waiter = { resolve(): void; reject(e: unknown): void; deadline: number }
 
 export function createFactPublisher(nc: NatsConnection, opts: { timeoutMs: number }): FactPublisher {
+  const wire = createWireWriter(nc)
   const prefix = createInbox()
   const waiting = new Map<string, Waiter>()
   let counter = 0
@@ -77,10 +80,12 @@ export function createFactPublisher(nc: NatsConnection, opts: { timeoutMs: numbe
       return new Promise<void>((resolve, reject) => {
         waiting.set(id, { resolve, reject, deadline: Date.now() + opts.timeoutMs })
         try {
-          const reply = `${prefix}.${id}`
-          const data = encodeJson(event)
-          if (dedupeId === undefined) nc.publish(subject, data, { reply })
-          else nc.publish(subject, data, { reply, headers: wireHeaders('Nats-Msg-Id', dedupeId) })
+          wire.publish({
+            subject,
+            payload: JSON.stringify(event),
+            reply: `${prefix}.${id}`,
+            headers: dedupeId === undefined ? undefined : wireHeaderText('Nats-Msg-Id', dedupeId),
+          })
         } catch (error) {
           waiting.delete(id)
           reject(new AppError('unavailable', 'could not publish the fact', { cause: error }))

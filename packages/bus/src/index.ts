@@ -281,4 +281,5 @@ export {
   type ServiceName,
   serviceSubject,
 } from './subjects.js'
-export { wireHeaders } from './wire-headers.js'
+export { wireHeaders, wireHeaderText } from './wire-headers.js'
+export { createWireWriter, PayloadTooLargeError, type WireMessage, type WireWriter } from './wire-writer.js'

@@ -1,8 +1,9 @@
-import { createInbox, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node'
+import { createInbox, type Msg, type NatsConnection } from '@nats-io/transport-node'
+import { createWireWriter, PayloadTooLargeError } from './wire-writer.js'
 
 export type RequestOutcome =
   | { ok: true; msg: Msg }
-  | { ok: false; reason: 'no_responders' | 'timeout' | 'closed' }
+  | { ok: false; reason: 'no_responders' | 'timeout' | 'closed' | 'too_large' }
 
 type Pending = { resolve: (o: RequestOutcome) => void; deadline: number }
 
@@ -13,8 +14,11 @@ const SWEEP_MS = 50
  * token, deadlines checked by one sweeping timer. nats.js's own request() builds an Error (with
  * its stack trace) and a timer per request, a sixth of the gateway's CPU per CALL. Outcomes are
  * values, not exceptions. "No responders" is nats-server's 503 status on the reply subject.
+ * Requests are written as text by the wire writer (`createWireWriter`): the payload and the
+ * header block (`wireHeaderText`) go into the socket buffer without intermediate byte arrays.
  */
 export function createNatsRequester(nc: NatsConnection) {
+  const writer = createWireWriter(nc)
   const prefix = `${createInbox()}.`
   const pending = new Map<string, Pending>()
   let next = 0
@@ -45,22 +49,26 @@ export function createNatsRequester(nc: NatsConnection) {
   })
 
   return {
+    /** `payload` is the message's text (JSON), `headers` a header block from `wireHeaderText`. */
     request(
       subject: string,
-      data: Uint8Array,
-      opts: { timeoutMs: number; headers?: MsgHdrs },
+      payload: string,
+      opts: { timeoutMs: number; headers?: string },
     ): Promise<RequestOutcome> {
       if (nc.isClosed()) return Promise.resolve({ ok: false, reason: 'closed' })
       const token = (next++).toString(36)
-      const outcome = new Promise<RequestOutcome>((resolve) => {
+      try {
+        writer.publish({ subject, payload, reply: `${prefix}${token}`, headers: opts.headers })
+      } catch (error) {
+        return Promise.resolve({
+          ok: false,
+          reason: error instanceof PayloadTooLargeError ? 'too_large' : 'closed',
+        })
+      }
+      sweeper ??= setInterval(sweep, SWEEP_MS)
+      return new Promise<RequestOutcome>((resolve) => {
         pending.set(token, { resolve, deadline: performance.now() + opts.timeoutMs })
       })
-      sweeper ??= setInterval(sweep, SWEEP_MS)
-      nc.publish(subject, data, {
-        reply: `${prefix}${token}`,
-        ...(opts.headers ? { headers: opts.headers } : {}),
-      })
-      return outcome
     },
     /** Requests still waiting. */
     get size() {

@@ -17,14 +17,14 @@ class WireHeaders extends MsgHdrsImpl {
 }
 
 /**
- * NATS headers for a publish, from name/value pairs (`name1, value1, name2, value2, …`; pairs
- * whose value is undefined are left out), written straight into their wire text. Building the
- * same headers with nats.js's `headers()` and `set()` (a map of arrays, a key search and a
+ * A NATS header block, from name/value pairs (`name1, value1, name2, value2, …`; pairs whose
+ * value is undefined are left out), written straight into its wire text. Building the same
+ * headers with nats.js's `headers()` and `set()` (a map of arrays, a key search and a
  * canonical-name pass per set) cost the gateway more per CALL than its schema validation.
  * Values are trimmed and may not hold CR or LF, as nats.js requires: a station's message id
- * cannot smuggle a header in. The result is for publishing only: reading it back finds nothing.
+ * cannot smuggle a header in.
  */
-export function wireHeaders(...pairs: Array<string | undefined>): MsgHdrs {
+export function wireHeaderText(...pairs: Array<string | undefined>): string {
   let text = 'NATS/1.0\r\n'
   for (let i = 0; i < pairs.length; i += 2) {
     const value = pairs[i + 1]
@@ -33,5 +33,10 @@ export function wireHeaders(...pairs: Array<string | undefined>): MsgHdrs {
       throw new TypeError(`header ${pairs[i]}: values cannot contain \\r or \\n`)
     text += `${pairs[i]}: ${value.trim()}\r\n`
   }
-  return new WireHeaders(`${text}\r\n`)
+  return `${text}\r\n`
+}
+
+/** `wireHeaderText` as nats.js headers, for `nc.publish()`: reading them back finds nothing. */
+export function wireHeaders(...pairs: Array<string | undefined>): MsgHdrs {
+  return new WireHeaders(wireHeaderText(...pairs))
 }

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { type NatsHandle, startNats } from '@csms/testkit'
-import { connect, headers, type NatsConnection } from '@nats-io/transport-node'
-import { createNatsRequester } from '../src/index.js'
-
-const text = new TextEncoder()
+import { connect, type NatsConnection } from '@nats-io/transport-node'
+import { createNatsRequester, wireHeaderText } from '../src/index.js'
 
 describe('the request/reply path of the hot path (one inbox, outcomes as values)', () => {
   let nats: NatsHandle
@@ -31,11 +29,8 @@ describe('the request/reply path of the hot path (one inbox, outcomes as values)
 
   it('matches each reply to its request, whatever order they come back in', async () => {
     const requester = createNatsRequester(client)
-    const ask = (wait: number, id: string) => {
-      const h = headers()
-      h.set('x-id', id)
-      return requester.request('echo.a', text.encode(String(wait)), { timeoutMs: 5_000, headers: h })
-    }
+    const ask = (wait: number, id: string) =>
+      requester.request('echo.a', String(wait), { timeoutMs: 5_000, headers: wireHeaderText('x-id', id) })
     const outcomes = await Promise.all([ask(60, 'slow'), ask(0, 'fast'), ask(30, 'middle')])
     assert.deepEqual(
       outcomes.map((o) => (o.ok ? o.msg.string() : o.reason)),
@@ -47,17 +42,27 @@ describe('the request/reply path of the hot path (one inbox, outcomes as values)
 
   it('answers timeout when the reply is late, and no_responders when nobody listens', async () => {
     const requester = createNatsRequester(client)
-    const late = await requester.request('echo.b', text.encode('1000'), { timeoutMs: 100 })
+    const late = await requester.request('echo.b', '1000', { timeoutMs: 100 })
     assert.deepEqual(late, { ok: false, reason: 'timeout' })
-    const nobody = await requester.request('nobody.here', text.encode('x'), { timeoutMs: 5_000 })
+    const nobody = await requester.request('nobody.here', 'x', { timeoutMs: 5_000 })
     assert.deepEqual(nobody, { ok: false, reason: 'no_responders' })
     requester.close()
   })
 
   it('settles what is waiting as closed when closed', async () => {
     const requester = createNatsRequester(client)
-    const waiting = requester.request('echo.c', text.encode('2000'), { timeoutMs: 5_000 })
+    const waiting = requester.request('echo.c', '2000', { timeoutMs: 5_000 })
     requester.close()
     assert.deepEqual(await waiting, { ok: false, reason: 'closed' })
+  })
+
+  it('answers too_large for a request over the server max_payload, without sending it', async () => {
+    const requester = createNatsRequester(client)
+    const max = client.info?.max_payload ?? 0
+    assert.ok(max > 0)
+    const outcome = await requester.request('echo.d', '1'.repeat(max + 1), { timeoutMs: 5_000 })
+    assert.deepEqual(outcome, { ok: false, reason: 'too_large' })
+    assert.equal(requester.size, 0)
+    requester.close()
   })
 })

@@ -19,6 +19,7 @@ export {
   encodeCallError,
   encodeCallResult,
   encodeCallResultError,
+  encodeCallResultJson,
   encodeSend,
 } from './framing/encode-frame.js'
 export {

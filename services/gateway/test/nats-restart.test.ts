@@ -39,6 +39,9 @@ describe('NATS going down and coming back under connected stations', () => {
     assert.ok(server, 'a restartable nats-server')
     const station = await f.station('NR-1')
     assert.deepEqual(await station.call('Heartbeat', {}, 'before'), [3, 'before', heartbeat])
+    // Stored before the server goes: what the log writes in the instant a server dies is lost
+    // (core publishes, see message-log.ts), and this test is about what comes after.
+    assert.equal((await loggedFrames(f, 'NR-1', 2)).length, 2)
 
     const disconnected = (async () => {
       for await (const s of f.nc.status()) if (s.type === 'disconnect') return

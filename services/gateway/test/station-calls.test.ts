@@ -148,6 +148,32 @@ describe('station CALLs through the gateway', () => {
     assert.deepEqual(answer.slice(0, 3), [4, 'sn', 'InternalError'])
   })
 
+  it("forwards the owner's reply text as the CALLRESULT payload, and answers InternalError to a reply that is not JSON", async () => {
+    const replies: Record<string, string> = {
+      'CS-REPLY-TEXT': ' { } ',
+      'CS-REPLY-BAD': 'not json {',
+      'CS-REPLY-EMPTY': '',
+    }
+    const sub = f.nc.subscribe('ocpp.in.v201.SecurityEventNotification.*', {
+      callback: (_err, msg) => {
+        msg.respond(replies[msg.headers?.get(HEADER.stationId) ?? ''] ?? '')
+      },
+    })
+    await f.nc.flush()
+    const payload = { type: 'FirmwareUpdated', timestamp: '2026-11-26T10:00:00.000Z' }
+    try {
+      const spaced = await f.station('CS-REPLY-TEXT')
+      assert.deepEqual(await spaced.call('SecurityEventNotification', payload, 'se1'), [3, 'se1', {}])
+      for (const id of ['CS-REPLY-BAD', 'CS-REPLY-EMPTY']) {
+        const station = await f.station(id)
+        const answer = await station.call('SecurityEventNotification', payload, 'se2')
+        assert.deepEqual(answer.slice(0, 3), [4, 'se2', 'InternalError'], id)
+      }
+    } finally {
+      sub.unsubscribe()
+    }
+  })
+
   it('answers broken frames with the OCPP-J code of the version', async () => {
     const v201 = await f.station('CS-FRAMES')
     const cases: Array<[string, unknown[]]> = [

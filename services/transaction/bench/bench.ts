@@ -3,12 +3,12 @@ import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import {
   createNatsRequester,
-  encodeJson,
   HEADER,
   type NatsRequester,
   ocppInSubject,
   readOcppReply,
   servicesReady,
+  wireHeaderText,
 } from '@csms/bus'
 import { createDb } from '@csms/db'
 import {
@@ -20,7 +20,7 @@ import {
   startPostgres,
   waitFor,
 } from '@csms/testkit'
-import { connect, headers } from '@nats-io/transport-node'
+import { connect } from '@nats-io/transport-node'
 import { sql } from 'kysely'
 import { SCHEMA } from '../src/migrations/index.js'
 import { tenSampledValues } from '../test/support/builders.js'
@@ -212,19 +212,21 @@ async function send(requester: NatsRequester, s: Station): Promise<boolean> {
     ...(seqNo === 0 ? { evse: { id: 1, connectorId: 1 } } : {}),
     meterValue: [{ timestamp, sampledValue: tenSampledValues(s.registerWh) }],
   }
-  const h = headers()
-  h.set(HEADER.messageId, String(++messageId))
-  h.set(HEADER.stationId, s.id)
-  h.set(HEADER.protocol, 'ocpp2.0.1')
-  h.set(HEADER.traceparent, `00-${TRACE_ID}-${messageId.toString(16).padStart(16, '0')}-01`)
+  const headers = wireHeaderText(
+    HEADER.messageId,
+    String(++messageId),
+    HEADER.stationId,
+    s.id,
+    HEADER.protocol,
+    'ocpp2.0.1',
+    HEADER.traceparent,
+    `00-${TRACE_ID}-${messageId.toString(16).padStart(16, '0')}-01`,
+  )
   // The load generator sends as the gateway does: one inbox for all requests, no Error per request.
   const outcome = await requester.request(
     ocppInSubject('v201', 'TransactionEvent', s.id),
-    encodeJson(payload),
-    {
-      timeoutMs: 30_000,
-      headers: h,
-    },
+    JSON.stringify(payload),
+    { timeoutMs: 30_000, headers },
   )
   const ok = outcome.ok && readOcppReply(outcome.msg).ok
   if (ok) s.seqNo++

@@ -5,6 +5,7 @@ import {
   encodeCallError,
   encodeCallResult,
   encodeCallResultError,
+  encodeCallResultJson,
   encodeSend,
 } from './encode-frame.js'
 import { parseFrame } from './parse-frame.js'
@@ -13,6 +14,8 @@ describe('encode frames', () => {
   it('writes each message type as its OCPP-J array', () => {
     assert.equal(encodeCall('m1', 'Reset', { type: 'Immediate' }), '[2,"m1","Reset",{"type":"Immediate"}]')
     assert.equal(encodeCallResult('m1', { status: 'Accepted' }), '[3,"m1",{"status":"Accepted"}]')
+    const payload = { status: 'Accepted', text: 'é "q" ☃' }
+    assert.equal(encodeCallResultJson('m"1', JSON.stringify(payload)), encodeCallResult('m"1', payload))
     assert.equal(encodeCallError('m1', 'NotSupported', 'no'), '[4,"m1","NotSupported","no",{}]')
     assert.equal(
       encodeCallResultError('m1', 'FormatViolation', 'bad', { path: '/a' }),

@@ -43,6 +43,14 @@ export function encodeCallResult(id: string, payload: unknown): string {
   return JSON.stringify([3, checkId(id), payload])
 }
 
+/**
+ * `[3, id, payload]` around a payload that is already JSON text (an object, as JSON.stringify
+ * wrote it): the gateway forwards the owning service's reply without parsing and writing it again.
+ */
+export function encodeCallResultJson(id: string, payloadJson: string): string {
+  return `[3,${JSON.stringify(checkId(id))},${payloadJson}]`
+}
+
 /** `[4, id, code, description, details]`; `id` may be "-1" when the CALL's own could not be read. */
 export function encodeCallError(
   id: string,

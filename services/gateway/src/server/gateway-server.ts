@@ -1,5 +1,5 @@
 import uWS from 'uWebSockets.js'
-import { createFactPublisher, createNatsRequester } from '@csms/bus'
+import { createFactPublisher, createNatsRequester, createWireWriter } from '@csms/bus'
 import type { Logger } from '@csms/telemetry'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { GatewayConfig } from '../config.js'
@@ -65,6 +65,7 @@ export async function startGatewayServer(d: GatewayServerDeps): Promise<GatewayS
     inflight,
     batch: createWriteBatch(),
     requester,
+    wire: createWireWriter(d.nc),
     callTimeoutMs: config.CSMS_GATEWAY_CALL_TIMEOUT_MS,
     natsTimeoutMs: config.CSMS_GATEWAY_NATS_TIMEOUT_MS,
     maxQueuedCalls: config.CSMS_GATEWAY_MAX_QUEUED_CALLS,

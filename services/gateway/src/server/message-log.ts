@@ -1,4 +1,4 @@
-import { messageLogSubject } from '@csms/bus'
+import { createWireWriter, messageLogSubject, type WireMessage } from '@csms/bus'
 import type { Logger } from '@csms/telemetry'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { StationFacts } from '../session/session-context.js'
@@ -26,20 +26,28 @@ export function formatFrameEntry(at: string, direction: 'in' | 'out', frame: str
 }
 
 /**
- * One message of the log: the connection's facts once, then its frames in the order they passed
- * (`entries`: frame entries joined by commas). Building and serialising an object per frame
- * cost more than publishing it.
+ * The start of a log message: the connection's facts, then the frames array that its entries
+ * (frame entries joined by commas) and `]}` complete. Made once per connection (`headOf` in
+ * createMessageLog): building and serialising an object per frame cost more than publishing it.
  */
-export function formatLogMessage(gatewayId: string, station: StationFacts, entries: string): string {
+export function logMessageHead(gatewayId: string, station: StationFacts): string {
   return (
     `{"stationId":${JSON.stringify(station.stationId)},"protocol":${JSON.stringify(station.protocol)},` +
     `"gatewayId":${JSON.stringify(gatewayId)},"connectionId":${JSON.stringify(station.connectionId)},` +
-    `"frames":[${entries}]}`
+    `"frames":[`
   )
+}
+
+/** One message of the log: the connection's facts once, then its frames in the order they passed. */
+export function formatLogMessage(gatewayId: string, station: StationFacts, entries: string): string {
+  return `${logMessageHead(gatewayId, station)}${entries}]}`
 }
 
 /** A station's entries are published before they grow past this, well under NATS's max_payload. */
 const GROUP_BYTES = 64 * 1024
+
+/** Messages are written to nats.js in buffers of about this size (held ones come back all at once). */
+const WRITE_BYTES = 1024 * 1024
 
 /** Entries held while NATS is down, at most: beyond it the oldest go (counted, and logged). */
 const MAX_HELD_BYTES = 64 * 1024 * 1024
@@ -56,28 +64,54 @@ const MAX_HELD_BYTES = 64 * 1024 * 1024
  * after it; only what was written in the instant before the disconnect was noticed is lost.
  */
 export function createMessageLog(nc: NatsConnection, gatewayId: string, logger: Logger) {
+  const wire = createWireWriter(nc)
+  // Subject and message head per connection, made when it first logs: a few hundred bytes per
+  // station, gone with its facts object.
+  const heads = new WeakMap<StationFacts, { subject: string; head: string }>()
+  const headOf = (station: StationFacts) => {
+    let h = heads.get(station)
+    if (h === undefined) {
+      h = { subject: messageLogSubject(station.stationId), head: logMessageHead(gatewayId, station) }
+      heads.set(station, h)
+    }
+    return h
+  }
   let pending = new Map<StationFacts, string>()
   let timer: NodeJS.Timeout | undefined
   let connected = true
   let held: Array<{ station: StationFacts; entries: string }> = []
   let heldBytes = 0
   let dropped = 0
-  const send = (station: StationFacts, entries: string) => {
+  const write = (messages: WireMessage[]) => {
     try {
-      // A Buffer: nats.js would encode a string with TextEncoder, several times slower.
-      nc.publish(
-        messageLogSubject(station.stationId),
-        Buffer.from(formatLogMessage(gatewayId, station, entries)),
-      )
-    } catch (error) {
       // A frame larger than NATS's max_payload (the gateway's frame limit can be set above it).
-      logger.warn({ err: error, stationId: station.stationId, bytes: entries.length }, 'frame not logged')
+      for (const e of wire.publishAll(messages))
+        logger.warn({ subject: e.subject, bytes: e.bytes }, 'frames not logged: larger than NATS max_payload')
+    } catch (error) {
+      logger.warn({ err: error, messages: messages.length }, 'frames not logged')
     }
   }
-  const publish = (station: StationFacts, entries: string) => {
-    if (connected) return send(station, entries)
-    held.push({ station, entries })
-    heldBytes += entries.length
+  /** One buffer and one socket write per WRITE_BYTES of messages (createWireWriter). */
+  const send = (batch: ReadonlyArray<readonly [StationFacts, string]>) => {
+    let messages: WireMessage[] = []
+    let bytes = 0
+    for (const [station, entries] of batch) {
+      const { subject, head } = headOf(station)
+      messages.push({ subject, payload: `${head}${entries}]}` })
+      bytes += entries.length
+      if (bytes < WRITE_BYTES) continue
+      write(messages)
+      messages = []
+      bytes = 0
+    }
+    if (messages.length > 0) write(messages)
+  }
+  const publish = (batch: ReadonlyArray<readonly [StationFacts, string]>) => {
+    if (connected) return send(batch)
+    for (const [station, entries] of batch) {
+      held.push({ station, entries })
+      heldBytes += entries.length
+    }
     while (heldBytes > MAX_HELD_BYTES && held.length > 1) {
       heldBytes -= held.shift()?.entries.length ?? 0
       dropped++
@@ -87,7 +121,7 @@ export function createMessageLog(nc: NatsConnection, gatewayId: string, logger: 
     timer = undefined
     const batch = pending
     pending = new Map()
-    for (const [station, entries] of batch) publish(station, entries)
+    if (batch.size > 0) publish([...batch])
   }
   void (async () => {
     for await (const s of nc.status()) {
@@ -100,7 +134,7 @@ export function createMessageLog(nc: NatsConnection, gatewayId: string, logger: 
       if (dropped > 0)
         logger.warn({ messages: dropped }, 'message log: oldest messages dropped while NATS was down')
       dropped = 0
-      for (const h of waiting) send(h.station, h.entries)
+      send(waiting.map((h) => [h.station, h.entries] as const))
     }
   })()
   const clock = isoClock()
@@ -110,7 +144,7 @@ export function createMessageLog(nc: NatsConnection, gatewayId: string, logger: 
     if (before === undefined) pending.set(station, entry)
     else if (before.length + entry.length < GROUP_BYTES) pending.set(station, `${before},${entry}`)
     else {
-      publish(station, before)
+      publish([[station, before]])
       pending.set(station, entry)
     }
     timer ??= setTimeout(flush, FLUSH_MS)

@@ -1,4 +1,4 @@
-import type { NatsRequester } from '@csms/bus'
+import type { NatsRequester, WireWriter } from '@csms/bus'
 import type { OcppVersion } from '@csms/ocpp'
 import type { Logger } from '@csms/telemetry'
 import type { NatsConnection } from '@nats-io/transport-node'
@@ -34,6 +34,8 @@ export type SessionContext = {
   metrics: GatewayMetrics
   inflight: Inflight
   requester: NatsRequester
+  /** Publishes written as text straight into nats.js's socket buffer (OCPP 2.1 SEND). */
+  wire: WireWriter
   /** Starts NATS requests of one event-loop turn together (see write-batch.ts). */
   batch: WriteBatch
   callTimeoutMs: number

@@ -34,6 +34,7 @@ function aSession(sink: FrameSink, version: 'v16' | 'v201' | 'v21' = 'v201') {
     inflight: createInflight(),
     batch: (job) => job(),
     requester: {} as SessionContext['requester'], // framing errors never reach NATS
+    wire: {} as SessionContext['wire'], // nor the wire writer
     callTimeoutMs: 1_000,
     natsTimeoutMs: 1_000,
     maxQueuedCalls: 1,

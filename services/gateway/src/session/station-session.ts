@@ -1,9 +1,9 @@
-import { type OcppReply, stationActionsHandled } from '@csms/bus'
+import { stationActionsHandled } from '@csms/bus'
 import {
   checkIncomingAction,
   encodeCallError,
-  encodeCallResult,
   encodeCallResultError,
+  encodeCallResultJson,
   errorCodeFor,
   type FrameError,
   type IncomingActionOptions,
@@ -12,7 +12,7 @@ import {
   validateRequest,
 } from '@csms/ocpp'
 import type { Msg } from '@nats-io/transport-node'
-import { publishSend } from './forward-call.js'
+import { publishSend, type StationReply } from './forward-call.js'
 import { type InboundCall, InboundCalls } from './inbound-calls.js'
 import { OutboundCalls } from './outbound-calls.js'
 import { RegistrationGate } from './registration-gate.js'
@@ -134,10 +134,10 @@ export class StationSession {
   }
 
   /** Sends the answer to a station CALL that the owning service (or the gateway) produced. */
-  answer(call: InboundCall, reply: OcppReply): void {
+  answer(call: InboundCall, reply: StationReply): void {
     // OCPP 2.x: a Pending or Rejected registration limits what the station may send next.
     if (call.action === 'BootNotification' && reply.ok && this.facts.version !== 'v16')
-      this.gate = RegistrationGate.after(reply.payload)
+      this.gate = RegistrationGate.after(JSON.parse(reply.json))
     this.ctx.metrics.stationCallAnswered(
       call.action,
       reply.ok ? 'ok' : reply.code,
@@ -145,7 +145,7 @@ export class StationSession {
     )
     this.send(
       reply.ok
-        ? encodeCallResult(call.id, reply.payload)
+        ? encodeCallResultJson(call.id, reply.json)
         : encodeCallError(
             call.id,
             errorCodeFor(this.facts.version, reply.code),
