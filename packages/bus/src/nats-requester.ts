@@ -53,7 +53,7 @@ export function createNatsRequester(nc: NatsConnection) {
     request(
       subject: string,
       payload: string,
-      opts: { timeoutMs: number; headers?: string },
+      opts: { timeoutMs: number; headers?: string | undefined },
     ): Promise<RequestOutcome> {
       if (nc.isClosed()) return Promise.resolve({ ok: false, reason: 'closed' })
       const token = (next++).toString(36)
@@ -82,3 +82,15 @@ export function createNatsRequester(nc: NatsConnection) {
 }
 
 export type NatsRequester = ReturnType<typeof createNatsRequester>
+
+const requesters = new WeakMap<NatsConnection, NatsRequester>()
+
+/** The connection's shared requester (one inbox subscription per connection), made on first use. */
+export function requesterOf(nc: NatsConnection): NatsRequester {
+  let r = requesters.get(nc)
+  if (r === undefined) {
+    r = createNatsRequester(nc)
+    requesters.set(nc, r)
+  }
+  return r
+}

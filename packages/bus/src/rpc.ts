@@ -1,13 +1,14 @@
-import { injectTrace } from '@csms/telemetry'
+import { traceparentOf, tracestateOf } from '@csms/telemetry'
 import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core'
-import { headers, RequestError, TimeoutError } from '@nats-io/nats-core'
 import type { Context } from '@opentelemetry/api'
 import type { z } from 'zod'
 import { APP_ERROR_CODES, AppError, type AppErrorCode, isAppError } from './app-error.js'
 import { HEADER } from './headers.js'
 import { inflightOf } from './inflight.js'
 import { decodeJson, encodeJson, errorHeaders } from './nats-payload.js'
+import { requesterOf } from './nats-requester.js'
 import { type ServiceName, serviceSubject } from './subjects.js'
+import { wireHeaderText } from './wire-headers.js'
 
 /** An internal (non-OCPP) request/reply contract between services, typed on both ends. */
 export type Rpc<Req extends z.ZodType, Res extends z.ZodType> = {
@@ -36,21 +37,19 @@ export async function callRpc<Req extends z.ZodType, Res extends z.ZodType>(
     trace?: Context | undefined
   } = {},
 ): Promise<z.output<Res>> {
-  let msg: Msg
-  try {
-    msg = await nc.request(rpc.subject, encodeJson(body), {
-      timeout: opts.timeoutMs ?? 5_000,
-      ...(opts.trace === undefined ? {} : { headers: traceHeaders(opts.trace) }),
-    })
-  } catch (error) {
-    if (error instanceof RequestError && error.isNoResponders()) {
-      throw new AppError('unavailable', `no ${rpc.service} service answers ${rpc.subject}`, { cause: error })
-    }
-    if (error instanceof TimeoutError || (error instanceof Error && error.cause instanceof TimeoutError)) {
-      throw new AppError('timeout', `${rpc.subject} timed out`, { cause: error })
-    }
-    throw new AppError('unavailable', `${rpc.subject} failed`, { cause: error })
+  // The connection's shared requester: nats.js's request() makes an Error (with its stack) and
+  // a timer per call, which a reconnect storm's admissions and every service-to-service call paid.
+  const outcome = await requesterOf(nc).request(rpc.subject, JSON.stringify(body), {
+    timeoutMs: opts.timeoutMs ?? 5_000,
+    headers: opts.trace === undefined ? undefined : traceHeaders(opts.trace),
+  })
+  if (!outcome.ok) {
+    if (outcome.reason === 'no_responders')
+      throw new AppError('unavailable', `no ${rpc.service} service answers ${rpc.subject}`)
+    if (outcome.reason === 'timeout') throw new AppError('timeout', `${rpc.subject} timed out`)
+    throw new AppError('unavailable', `${rpc.subject} failed: ${outcome.reason}`)
   }
+  const msg = outcome.msg
   const code = msg.headers?.get(HEADER.errorCode)
   if (code) {
     const known = (APP_ERROR_CODES as readonly string[]).includes(code) ? (code as AppErrorCode) : 'internal'
@@ -61,10 +60,11 @@ export async function callRpc<Req extends z.ZodType, Res extends z.ZodType>(
   return rpc.response.parse(decodeJson(msg.data))
 }
 
-function traceHeaders(trace: Context) {
-  const h = headers()
-  injectTrace({ get: (k) => h.get(k) || undefined, set: (k, v) => h.set(k, v) }, trace)
-  return h
+/** `traceparent` (and `tracestate`) of the caller's span, as a NATS header block; none without a span. */
+function traceHeaders(trace: Context): string | undefined {
+  const traceparent = traceparentOf(trace)
+  if (traceparent === undefined) return undefined
+  return wireHeaderText(HEADER.traceparent, traceparent, 'tracestate', tracestateOf(trace))
 }
 
 export type RpcLogger = { error(obj: object, msg: string): void }
