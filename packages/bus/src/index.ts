@@ -257,7 +257,7 @@ export {
 } from './ocpp-handler.js'
 export { type OcppRunnerOptions, runOcppHandlers } from './ocpp-runner.js'
 export { servicesReady } from './readiness.js'
-export { callRpc, defineRpc, type Rpc, serveRpc } from './rpc.js'
+export { callRpc, defineRpc, isNoResponders, type Rpc, serveRpc } from './rpc.js'
 export { createServiceRuntime, type ServiceRuntime } from './service-runtime.js'
 export { stationActionOwner, stationActionsHandled } from './station-action-owners.js'
 export { callStation, type StationCallOptions, toStationCallError } from './station-call.js'

@@ -37,6 +37,8 @@ export async function callRpc<Req extends z.ZodType, Res extends z.ZodType>(
     trace?: Context | undefined
   } = {},
 ): Promise<z.output<Res>> {
+  // A closed connection (a stopping service) answers at once, before any requester is made.
+  if (nc.isClosed()) throw new AppError('unavailable', `${rpc.subject} failed: NATS connection closed`)
   // The connection's shared requester: nats.js's request() makes an Error (with its stack) and
   // a timer per call, which a reconnect storm's admissions and every service-to-service call paid.
   const outcome = await requesterOf(nc).request(rpc.subject, JSON.stringify(body), {
@@ -45,7 +47,9 @@ export async function callRpc<Req extends z.ZodType, Res extends z.ZodType>(
   })
   if (!outcome.ok) {
     if (outcome.reason === 'no_responders')
-      throw new AppError('unavailable', `no ${rpc.service} service answers ${rpc.subject}`)
+      throw new AppError('unavailable', `no ${rpc.service} service answers ${rpc.subject}`, {
+        details: NO_RESPONDERS,
+      })
     if (outcome.reason === 'timeout') throw new AppError('timeout', `${rpc.subject} timed out`)
     throw new AppError('unavailable', `${rpc.subject} failed: ${outcome.reason}`)
   }
@@ -58,6 +62,13 @@ export async function callRpc<Req extends z.ZodType, Res extends z.ZodType>(
     })
   }
   return rpc.response.parse(decodeJson(msg.data))
+}
+
+const NO_RESPONDERS = { reason: 'no_responders' } as const
+
+/** A callRpc that found nobody subscribed to the subject (nats-server's 503), not a slow or failing one. */
+export function isNoResponders(error: unknown): boolean {
+  return isAppError(error) && error.details === NO_RESPONDERS
 }
 
 /** `traceparent` (and `tracestate`) of the caller's span, as a NATS header block; none without a span. */

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { type NatsHandle, startNats } from '@csms/testkit'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { z } from 'zod'
-import { AppError, callRpc, defineRpc, serveRpc } from '../src/index.js'
+import { AppError, callRpc, defineRpc, isNoResponders, serveRpc } from '../src/index.js'
 
 const echo = defineRpc('auth', 'test.echo', z.object({ text: z.string() }), z.object({ text: z.string() }))
 const silent = defineRpc('auth', 'test.silent', z.object({}), z.object({}))
@@ -38,11 +38,24 @@ describe('callRpc over the connection shared requester', () => {
       assert.ok(e instanceof AppError)
       assert.equal(e.code, 'unavailable')
       assert.match(e.message, /no auth service answers/)
+      assert.ok(isNoResponders(e))
       return true
     })
     await assert.rejects(callRpc(nc, silent, {}, { timeoutMs: 150 }), (e: unknown) => {
       assert.ok(e instanceof AppError)
       assert.equal(e.code, 'timeout')
+      assert.equal(isNoResponders(e), false)
+      return true
+    })
+  })
+
+  it('refuses at once on a closed connection', async () => {
+    const closed = await connect({ servers: nats.url })
+    await closed.close()
+    await assert.rejects(callRpc(closed, echo, { text: 'x' }), (e: unknown) => {
+      assert.ok(e instanceof AppError)
+      assert.equal(e.code, 'unavailable')
+      assert.equal(isNoResponders(e), false)
       return true
     })
   })

@@ -1,4 +1,4 @@
-import { callRpc, dataTransferRpc, defineHandler, isAppError } from '@csms/bus'
+import { callRpc, dataTransferRpc, defineHandler, isNoResponders } from '@csms/bus'
 import type { OcppVersion } from '@csms/ocpp'
 import type { Logger } from '@csms/telemetry'
 import type { NatsConnection } from '@nats-io/nats-core'
@@ -30,7 +30,7 @@ export function createDataTransferHandlers(deps: { nc: NatsConnection; timeoutMs
         { timeoutMs: deps.timeoutMs },
       )
     } catch (error) {
-      if (isAppError(error) && isNoResponders(error.cause)) {
+      if (isNoResponders(error)) {
         deps.logger.info({ stationId, vendorId: p.vendorId }, 'DataTransfer for a vendor nobody handles')
         return { status: 'UnknownVendorId' }
       }
@@ -62,9 +62,4 @@ export function createDataTransferHandlers(deps: { nc: NatsConnection; timeoutMs
     },
   })
   return [modern('v201'), modern('v21'), legacy]
-}
-
-function isNoResponders(cause: unknown): boolean {
-  const check = (cause as { isNoResponders?: unknown } | undefined)?.isNoResponders
-  return typeof check === 'function' && check.call(cause) === true
 }
