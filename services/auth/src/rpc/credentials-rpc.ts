@@ -41,7 +41,8 @@ type Deps = {
  * upsert, a deletion, each step of a password rotation, including the admission that confirms
  * one) is announced on `gw.credentials.<station>` so that gateways forget the admissions they
  * cached for it at once. The notice leaves before this service answers the request that made the
- * change, on the same connection, so a gateway hears it before it could hear that answer.
+ * change; the gateways and the caller read on their own connections, so a gateway may act on it
+ * a moment after the caller has its answer.
  * Core NATS delivers it at most once: a gateway that misses one (across a reconnect) relies on
  * its cache expiry and on clearing its cache when it reconnects.
  */
