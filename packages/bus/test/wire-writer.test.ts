@@ -19,26 +19,28 @@ describe('the wire writer (PUB and HPUB written as text into one buffer)', () =>
     await nats?.stop()
   })
 
-  /** Collects `count` messages on `subject` (a wildcard allowed). */
+  /** Subscribes (and waits until the server has the subscription); `all` resolves with `count` messages. */
   const collect = async (subject: string, count: number) => {
     const got: Msg[] = []
-    const done = new Promise<Msg[]>((resolve) => {
-      const s = sub.subscribe(subject, {
-        callback: (_err, msg) => {
-          got.push(msg)
-          if (got.length < count) return
-          s.unsubscribe()
-          resolve(got)
-        },
-      })
+    let resolve: (m: Msg[]) => void = () => {}
+    const all = new Promise<Msg[]>((r) => {
+      resolve = r
+    })
+    const s = sub.subscribe(subject, {
+      callback: (_err, msg) => {
+        got.push(msg)
+        if (got.length < count) return
+        s.unsubscribe()
+        resolve(got)
+      },
     })
     await sub.flush()
-    return done
+    return { all }
   }
 
   it('delivers payloads, reply subjects and headers byte for byte, multi-byte text included', async () => {
     const wire = createWireWriter(pub)
-    const received = collect('wire.one.>', 3)
+    const received = await collect('wire.one.>', 3)
     const snowman = '{"text":"☃ é \\u2028 𝄞","n":1}'
     wire.publish({ subject: 'wire.one.a', payload: snowman })
     wire.publish({
@@ -48,7 +50,7 @@ describe('the wire writer (PUB and HPUB written as text into one buffer)', () =>
       headers: wireHeaderText('Csms-Station-Id', 'CS-é', 'x-empty', undefined),
     })
     wire.publish({ subject: 'wire.one.c', payload: 'plain', headers: wireHeaderText('a', '1') })
-    const [a, b, c] = await received
+    const [a, b, c] = await received.all
     assert.equal(a?.subject, 'wire.one.a')
     assert.equal(a?.string(), snowman)
     assert.equal(a?.reply, '')
@@ -63,7 +65,7 @@ describe('the wire writer (PUB and HPUB written as text into one buffer)', () =>
   it('writes many messages as one buffer, in order, leaving out and returning those over max_payload', async () => {
     const wire = createWireWriter(pub)
     const max = pub.info?.max_payload ?? 0
-    const received = collect('wire.many.>', 200)
+    const received = await collect('wire.many.>', 200)
     const messages = Array.from({ length: 201 }, (_, i) => ({
       subject: `wire.many.${i % 7}`,
       payload: i === 100 ? 'x'.repeat(max + 1) : `{"i":${i},"s":"ü"}`,
@@ -72,7 +74,7 @@ describe('the wire writer (PUB and HPUB written as text into one buffer)', () =>
     assert.equal(refused.length, 1)
     assert.ok(refused[0] instanceof PayloadTooLargeError)
     assert.equal(refused[0]?.bytes, max + 1)
-    const got = await received
+    const got = await received.all
     assert.deepEqual(
       got.map((m) => (JSON.parse(m.string()) as { i: number }).i),
       Array.from({ length: 201 }, (_, i) => i).filter((i) => i !== 100),
