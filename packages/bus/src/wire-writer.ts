@@ -27,6 +27,8 @@ export class PayloadTooLargeError extends Error {
   }
 }
 
+const WHITE_SPACE = /\s/
+
 function protocolOf(nc: NatsConnection): Protocol {
   const protocol = (nc as unknown as { protocol?: Partial<Protocol> }).protocol
   if (typeof protocol?.sendCommand !== 'function')
@@ -40,7 +42,8 @@ function protocolOf(nc: NatsConnection): Protocol {
  * checks the subject with a regular expression, takes the payload and headers as separate
  * buffers and copies them all together again before the socket write: for the gateway's message
  * log that was half of the log's cost, for its NATS requests a tenth of theirs. Subjects are the
- * platform's own (never a station's raw text), so they are not checked again here.
+ * platform's own (station ids are encoded into them), and are still refused with white space in
+ * them: one in a protocol line would let the rest of the line be read as another command.
  *
  * Like `nc.publish()`, it throws when the connection is closed or draining, and nats.js drops
  * what is written while it is disconnected. nats.js's message statistics do not count these.
@@ -51,6 +54,16 @@ export function createWireWriter(nc: NatsConnection) {
   const check = () => {
     if (nc.isClosed()) throw new Error('NATS connection closed')
     if (protocol.noMorePublishing) throw new Error('NATS connection draining')
+  }
+  const checkSubjects = (m: WireMessage) => {
+    if (
+      m.subject === '' ||
+      WHITE_SPACE.test(m.subject) ||
+      (m.reply !== undefined && WHITE_SPACE.test(m.reply))
+    )
+      throw new TypeError(
+        `not a NATS subject: ${JSON.stringify(m.subject)} (reply ${JSON.stringify(m.reply)})`,
+      )
   }
   const maxPayload = () => protocol.info?.max_payload ?? Number.POSITIVE_INFINITY
 
@@ -76,6 +89,7 @@ export function createWireWriter(nc: NatsConnection) {
     /** One message; throws PayloadTooLargeError past max_payload. */
     publish(m: WireMessage): void {
       check()
+      checkSubjects(m)
       const headerBytes = m.headers === undefined ? 0 : Buffer.byteLength(m.headers)
       const payloadBytes = Buffer.byteLength(m.payload)
       if (headerBytes + payloadBytes > maxPayload())
@@ -97,6 +111,7 @@ export function createWireWriter(nc: NatsConnection) {
       let total = 0
       for (let i = 0; i < messages.length; i++) {
         const m = messages[i] as WireMessage
+        checkSubjects(m)
         const headerBytes = m.headers === undefined ? 0 : Buffer.byteLength(m.headers)
         const payloadBytes = Buffer.byteLength(m.payload)
         if (headerBytes + payloadBytes > max) {

@@ -86,6 +86,14 @@ describe('the wire writer (PUB and HPUB written as text into one buffer)', () =>
     )
   })
 
+  it('refuses a subject or reply with white space, which would break the protocol line', () => {
+    const wire = createWireWriter(pub)
+    assert.throws(() => wire.publish({ subject: 'a b', payload: 'x' }), TypeError)
+    assert.throws(() => wire.publish({ subject: 'a\r\nPUB b 1', payload: 'x' }), TypeError)
+    assert.throws(() => wire.publish({ subject: 'a', reply: 'r s', payload: 'x' }), TypeError)
+    assert.throws(() => wire.publishAll([{ subject: '', payload: 'x' }]), TypeError)
+  })
+
   it('refuses to write on a closed connection, as nc.publish does', async () => {
     const nc = await connect({ servers: nats.url })
     const wire = createWireWriter(nc)
