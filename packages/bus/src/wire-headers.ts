@@ -1,21 +1,3 @@
-import { type MsgHdrs, MsgHdrsImpl } from '@nats-io/nats-core'
-
-/** Publish-only headers: nats.js calls `encode()`, which writes `toString()`. */
-class WireHeaders extends MsgHdrsImpl {
-  constructor(private readonly text: string) {
-    super()
-  }
-
-  override toString(): string {
-    return this.text
-  }
-
-  /** Buffer.from, not nats.js's TextEncoder: a quarter of the cost for a few hundred bytes. */
-  override encode(): Uint8Array {
-    return Buffer.from(this.text)
-  }
-}
-
 /**
  * A NATS header block, from name/value pairs (`name1, value1, name2, value2, …`; pairs whose
  * value is undefined are left out), written straight into its wire text. Building the same
@@ -34,9 +16,4 @@ export function wireHeaderText(...pairs: Array<string | undefined>): string {
     text += `${pairs[i]}: ${value.trim()}\r\n`
   }
   return `${text}\r\n`
-}
-
-/** `wireHeaderText` as nats.js headers, for `nc.publish()`: reading them back finds nothing. */
-export function wireHeaders(...pairs: Array<string | undefined>): MsgHdrs {
-  return new WireHeaders(wireHeaderText(...pairs))
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { type NatsHandle, startNats } from '@csms/testkit'
 import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node'
-import { HEADER, wireHeaders } from '../src/index.js'
+import { createWireWriter, HEADER, wireHeaderText } from '../src/index.js'
 
 describe('headers written straight to their wire text', () => {
   let nats: NatsHandle
@@ -16,7 +16,7 @@ describe('headers written straight to their wire text', () => {
     await nats?.stop()
   })
 
-  const roundTrip = async (h: ReturnType<typeof wireHeaders>): Promise<Msg> => {
+  const roundTrip = async (headers: string): Promise<Msg> => {
     const received = new Promise<Msg>((resolve) => {
       const sub = nc.subscribe('wire.headers', {
         callback: (_err, msg) => {
@@ -26,13 +26,13 @@ describe('headers written straight to their wire text', () => {
       })
     })
     await nc.flush()
-    nc.publish('wire.headers', 'payload', { headers: h })
+    createWireWriter(nc).publish({ subject: 'wire.headers', payload: 'payload', headers })
     return received
   }
 
   it('arrive as the headers nats.js reads, with absent values left out and values trimmed', async () => {
     const msg = await roundTrip(
-      wireHeaders(
+      wireHeaderText(
         HEADER.stationId,
         'CS-1',
         HEADER.messageId,
@@ -56,6 +56,6 @@ describe('headers written straight to their wire text', () => {
 
   it('refuse a value with CR or LF, so that no header can be smuggled in', () => {
     for (const id of ['a\r\nOcpp-Station-Id: victim', 'a\nb', 'a\rb'])
-      assert.throws(() => wireHeaders(HEADER.messageId, id), /cannot contain/)
+      assert.throws(() => wireHeaderText(HEADER.messageId, id), /cannot contain/)
   })
 })
