@@ -43,8 +43,14 @@ const STATIONS = env('BENCH_STATIONS', 10_000)
 const WINDOW = env('BENCH_WINDOW', 1_000)
 const BATCH_MAX = process.env.CSMS_TX_BATCH_MAX ?? '500'
 const BATCH_CONCURRENCY = process.env.CSMS_TX_BATCH_CONCURRENCY ?? '2'
-/** Transaction service processes in one queue group, as replicas of a deployment share the load. */
-const REPLICAS = env('BENCH_REPLICAS', 1)
+/**
+ * Transaction service processes in one queue group, as replicas of a deployment share the load.
+ * Two by default, one per core of this machine: the service does its work on one thread, which
+ * one replica saturates below 5,000 messages/s (BENCHMARKS.md, round 7).
+ */
+const REPLICAS = env('BENCH_REPLICAS', 2)
+/** The measured window is also reported in intervals of this many seconds: sustained, or not. */
+const INTERVAL_S = 5
 const root = join(import.meta.dirname, '..', '..', '..', '..')
 
 type Station = { id: string; txId: string; seqNo: number; busy: boolean; registerWh: number }
@@ -119,17 +125,24 @@ async function main() {
     let failed = 0
     let deferred = 0
     let measuring = false
+    let measuringSince = 0
+    const intervals: number[][] = []
     const record = (ms: number, success: boolean) => {
       if (!measuring) return
       if (success) {
         ok++
         latencies.push(ms)
+        const i = Math.floor((performance.now() - measuringSince) / 1000 / INTERVAL_S)
+        const interval = intervals[i] ?? []
+        interval.push(ms)
+        intervals[i] = interval
       } else failed++
     }
     const warmupEnd = Date.now() + WARMUP_S * 1000
     const end = warmupEnd + SECONDS * 1000
     setTimeout(() => {
       measuring = true
+      measuringSince = performance.now()
     }, WARMUP_S * 1000)
     const started = performance.now()
     const cpu = createCpuMeter({ transaction: services.map((s) => s.pid), nats: nats.pid, postgres: pg.pid })
@@ -148,8 +161,7 @@ async function main() {
     const sent = stations.reduce((n, s) => n + s.seqNo, 0)
     await db.destroy()
     latencies.sort((a, b) => a - b)
-    const pct = (p: number) =>
-      latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0
+    const pct = (p: number) => percentile(latencies, p)
     const writer = services
       .flatMap((s) => s.recentOutput())
       .filter((l) => l.includes('writer stats'))
@@ -161,9 +173,15 @@ async function main() {
       seconds: Math.round(elapsedS),
       batchMax: Number(BATCH_MAX),
       batchConcurrency: Number(BATCH_CONCURRENCY),
+      replicas: REPLICAS,
       messagesPerSecond: Math.round(ok / elapsedS),
       sampledValuesPerSecond: Math.round((ok * 10) / elapsedS),
       latencyMs: { p50: round(pct(50)), p99: round(pct(99)), max: round(latencies.at(-1) ?? 0) },
+      // Answers per second and p99 in each interval (the last one holds the drain after the end).
+      intervals: Array.from(intervals, (list = [], i) => {
+        list.sort((a, b) => a - b)
+        return `${i * INTERVAL_S}-${(i + 1) * INTERVAL_S} s: ${Math.round(list.length / INTERVAL_S)}/s, p99 ${round(percentile(list, 99))} ms`
+      }),
       failed,
       deferredBecauseStationBusy: deferred,
       meanBatch: writer.map((w) => w.meanBatch),
@@ -190,6 +208,11 @@ async function main() {
     await pg.stop()
     await nats.stop()
   }
+}
+
+/** The p-th percentile of sorted values (0 for none). */
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
 }
 
 function round(n: number): number {

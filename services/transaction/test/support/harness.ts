@@ -24,7 +24,10 @@ export type Harness = {
   nats: NatsHandle
   pg: PostgresHandle
   nc: NatsConnection
+  /** The first replica. */
   service: ServiceRuntime
+  /** Every replica (`replicas` option), the first one included. */
+  replicas: readonly ServiceRuntime[]
   /** The service's schema, for looking at what was stored. */
   db: Kysely<unknown>
   env: Record<string, string>
@@ -43,6 +46,7 @@ export type Harness = {
     stationId: string,
     payload: unknown,
   ): Promise<T>
+  /** Stops the first replica and starts it again (the others keep serving). */
   restartService(): Promise<void>
   /** Only with `restartable`: private servers, stopped and started again on the same data. */
   restartNats(): Promise<void>
@@ -52,7 +56,11 @@ export type Harness = {
 
 export async function startHarness(
   env: Record<string, string> = {},
-  opts: { restartable?: boolean } = {},
+  opts: {
+    restartable?: boolean
+    /** Instances of the service in one queue group, as replicas of a deployment (default 1). */
+    replicas?: number
+  } = {},
 ): Promise<Harness> {
   const nats = opts.restartable ? await startNats({ restartable: true }) : await startNats()
   const pg = opts.restartable ? await startPostgres({ restartable: true }) : await startPostgres()
@@ -75,7 +83,8 @@ export async function startHarness(
     void s.serve()
     return s
   }
-  let service = await boot()
+  const services: ServiceRuntime[] = []
+  for (let i = 0; i < (opts.replicas ?? 1); i++) services.push(await boot())
   const nc = await connect({ servers: nats.url })
   const db = createDb<unknown>({ url: pg.url, schema: SCHEMA, poolSize: 2 })
   let messageId = 0
@@ -95,8 +104,9 @@ export async function startHarness(
     db,
     env: fullEnv,
     get service() {
-      return service
+      return services[0] as ServiceRuntime
     },
+    replicas: services,
     call,
     async ok(version, action, stationId, payload) {
       const reply = await call(version, action, stationId, payload)
@@ -104,15 +114,15 @@ export async function startHarness(
       return reply.payload as never
     },
     async restartService() {
-      await service.stop()
-      service = await boot()
+      await services[0]?.stop()
+      services[0] = await boot()
     },
     restartNats: restartable(nats, 'NATS'),
     restartPostgres: restartable(pg, 'PostgreSQL'),
     async stop() {
       await nc?.close()
       await db?.destroy()
-      await service?.stop()
+      for (const s of services) await s.stop()
       await pg?.stop()
       await nats?.stop()
     },
