@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
 
@@ -18,6 +18,7 @@ const KINDS: Record<number, string> = {
 export function startLoopStats(): () => void {
   const dir = process.env.BENCH_LOOP_STATS_DIR
   if (!dir) return () => {}
+  mkdirSync(dir, { recursive: true })
   const delay = monitorEventLoopDelay({ resolution: 5 })
   delay.enable()
   const pauses: Array<{ at: number; kind: string; ms: number }> = []
