@@ -1,11 +1,12 @@
-import { injectTrace } from '@csms/telemetry'
+import { traceparentOf, tracestateOf } from '@csms/telemetry'
 import type { NatsConnection } from '@nats-io/nats-core'
-import { headers, RequestError, TimeoutError } from '@nats-io/nats-core'
-import type { Context } from '@opentelemetry/api'
+import { type Context, context } from '@opentelemetry/api'
 import { AppError } from './app-error.js'
 import { HEADER } from './headers.js'
-import { encodeJson, type OcppReply, readOcppReply } from './nats-payload.js'
+import { type OcppReply, readOcppReply } from './nats-payload.js'
+import { type RequestOutcome, requesterOf } from './nats-requester.js'
 import { ocppOutSubject } from './subjects.js'
+import { wireHeaderText } from './wire-headers.js'
 
 export type StationCallOptions = {
   stationId: string
@@ -20,31 +21,50 @@ export type StationCallOptions = {
 /**
  * Sends a CSMS-initiated CALL to a station through whichever gateway pod holds its socket.
  * Resolves with the station's CALLRESULT or CALLERROR; throws AppError `station_offline` when no
- * gateway holds the station and `timeout` when no answer came in time.
+ * gateway holds the station and `timeout` when no answer came in time. Goes through the
+ * connection's shared requester (`requesterOf`), as callRpc does: nats.js's request() made an
+ * Error with its stack and a timer for every call, and a rebalance sends many at once.
  */
 export async function callStation(nc: NatsConnection, opts: StationCallOptions): Promise<OcppReply> {
-  const h = headers()
+  if (nc.isClosed()) throw stationCallError('closed', opts)
   const timeoutMs = opts.timeoutMs ?? 30_000
-  h.set(HEADER.stationId, opts.stationId)
-  h.set(HEADER.timeoutMs, String(timeoutMs))
-  injectTrace({ get: (k) => h.get(k) || undefined, set: (k, v) => h.set(k, v) }, opts.trace)
-  try {
-    const msg = await nc.request(ocppOutSubject(opts.stationId, opts.action), encodeJson(opts.payload), {
-      timeout: timeoutMs,
-      headers: h,
-    })
-    return readOcppReply(msg)
-  } catch (error) {
-    throw toStationCallError(error, opts.stationId)
-  }
+  const trace = opts.trace ?? context.active()
+  const outcome = await requesterOf(nc).request(
+    ocppOutSubject(opts.stationId, opts.action),
+    JSON.stringify(opts.payload),
+    {
+      timeoutMs,
+      headers: wireHeaderText(
+        HEADER.stationId,
+        opts.stationId,
+        HEADER.timeoutMs,
+        String(timeoutMs),
+        HEADER.traceparent,
+        traceparentOf(trace),
+        'tracestate',
+        tracestateOf(trace),
+      ),
+    },
+  )
+  if (!outcome.ok) throw stationCallError(outcome.reason, opts)
+  return readOcppReply(outcome.msg)
 }
 
-export function toStationCallError(error: unknown, stationId: string): AppError {
-  if (error instanceof RequestError && error.isNoResponders()) {
-    return new AppError('station_offline', `station ${stationId} is not connected`, { cause: error })
+/** Why a station call got no answer, as the AppError its callers map (API status, retries). */
+export function stationCallError(
+  reason: Extract<RequestOutcome, { ok: false }>['reason'],
+  call: Pick<StationCallOptions, 'stationId' | 'action'>,
+): AppError {
+  const station = `station ${call.stationId}`
+  switch (reason) {
+    case 'no_responders':
+      return new AppError('station_offline', `${station} is not connected`)
+    case 'timeout':
+      return new AppError('timeout', `${station} did not answer in time`)
+    case 'too_large':
+      // The CSMS built a call larger than NATS's max_payload: a retry cannot succeed.
+      return new AppError('invalid_input', `${call.action} to ${station} is larger than the CSMS bus carries`)
+    case 'closed':
+      return new AppError('unavailable', `request to ${station} failed: NATS connection closed`)
   }
-  if (error instanceof TimeoutError || (error instanceof Error && error.cause instanceof TimeoutError)) {
-    return new AppError('timeout', `station ${stationId} did not answer in time`, { cause: error })
-  }
-  return new AppError('unavailable', `request to station ${stationId} failed`, { cause: error })
 }
