@@ -13,7 +13,11 @@ export const TransactionConfigSchema = z.object({
   CSMS_DB_POOL_SIZE: int(2, 200, 10),
   /** At most this many station messages per database transaction. */
   CSMS_TX_BATCH_MAX: int(1, 5_000, 500),
-  /** Database transactions writing station messages at once. */
+  /**
+   * Database transactions writing station messages at once, in this replica. Two let the
+   * database write one batch while the service prepares the next; with several replicas, 1 each
+   * (BENCHMARKS.md, round 7: four at once cost more per message than two).
+   */
   CSMS_TX_BATCH_CONCURRENCY: int(1, 16, 2),
   /** idTokenInfo when no auth service answers: `invalid` (default) or `accept`. */
   CSMS_TX_OFFLINE_AUTH: z.enum(OFFLINE_AUTH_POLICIES).default('invalid'),
