@@ -260,7 +260,7 @@ export { servicesReady } from './readiness.js'
 export { callRpc, defineRpc, isNoResponders, type Rpc, serveRpc } from './rpc.js'
 export { createServiceRuntime, type ServiceRuntime } from './service-runtime.js'
 export { stationActionOwner, stationActionsHandled } from './station-action-owners.js'
-export { callStation, type StationCallOptions, stationCallError } from './station-call.js'
+export { callStation, type StationCallOptions } from './station-call.js'
 export { decodeStationId, encodeStationId } from './station-token.js'
 export { readStreamSettings, StreamSettingsSchema } from './stream-settings.js'
 export {

@@ -51,7 +51,7 @@ export async function callStation(nc: NatsConnection, opts: StationCallOptions):
 }
 
 /** Why a station call got no answer, as the AppError its callers map (API status, retries). */
-export function stationCallError(
+function stationCallError(
   reason: Extract<RequestOutcome, { ok: false }>['reason'],
   call: Pick<StationCallOptions, 'stationId' | 'action'>,
 ): AppError {

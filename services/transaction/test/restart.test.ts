@@ -111,7 +111,7 @@ describe('two replicas in one queue group (a deployment scaled out)', () => {
   })
 
   it('events and resends spread over both replicas are applied once, across a restart of one', async () => {
-    // Resends here are the deliberate ones: the other replica answers while one restarts.
+    // Resends are not asserted: the other replica answers while one restarts.
     await streamThrough(h, 'RP', () => h.restartService())
     // The queue group did spread them: each replica (the restarted one since its restart) answered.
     for (const [i, replica] of h.replicas.entries())
