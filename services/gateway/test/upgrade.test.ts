@@ -107,9 +107,14 @@ describe('WebSocket upgrade: subprotocol, station id, limits', () => {
     const events = () => f.gateway.logs().filter((l) => l.security === true && l.event === 'upgrade_refused')
     const has = (reason: string, stationId?: string) =>
       events().some((l) => l.reason === reason && (stationId === undefined || l.stationId === stationId))
+    // The gateway's log reaches the test through its output pipe: wait for every line asserted on.
     await waitFor(
       () =>
-        has('bad_password', 'BAD-1') && has('rate_limited', 'BAD-1') && has('subprotocol') && has('bad_path'),
+        has('bad_password', 'BAD-1') &&
+        has('rate_limited', 'BAD-1') &&
+        has('rate_limited', 'GOOD-1') &&
+        has('subprotocol') &&
+        has('bad_path'),
       {
         description: 'security events in the gateway log',
       },
