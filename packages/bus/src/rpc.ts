@@ -1,4 +1,3 @@
-import { traceparentOf, tracestateOf } from '@csms/telemetry'
 import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core'
 import type { Context } from '@opentelemetry/api'
 import type { z } from 'zod'
@@ -8,7 +7,7 @@ import { inflightOf } from './inflight.js'
 import { decodeJson, encodeJson, errorHeaders } from './nats-payload.js'
 import { requesterOf } from './nats-requester.js'
 import { type ServiceName, serviceSubject } from './subjects.js'
-import { wireHeaderText } from './wire-headers.js'
+import { traceHeaderPairs, wireHeaderText } from './wire-headers.js'
 
 /** An internal (non-OCPP) request/reply contract between services, typed on both ends. */
 export type Rpc<Req extends z.ZodType, Res extends z.ZodType> = {
@@ -73,9 +72,8 @@ export function isNoResponders(error: unknown): boolean {
 
 /** `traceparent` (and `tracestate`) of the caller's span, as a NATS header block; none without a span. */
 function traceHeaders(trace: Context): string | undefined {
-  const traceparent = traceparentOf(trace)
-  if (traceparent === undefined) return undefined
-  return wireHeaderText(HEADER.traceparent, traceparent, 'tracestate', tracestateOf(trace))
+  const pairs = traceHeaderPairs(trace)
+  return pairs[1] === undefined ? undefined : wireHeaderText(...pairs)
 }
 
 export type RpcLogger = { error(obj: object, msg: string): void }

@@ -1,4 +1,3 @@
-import { traceparentOf, tracestateOf } from '@csms/telemetry'
 import type { NatsConnection } from '@nats-io/nats-core'
 import { type Context, context } from '@opentelemetry/api'
 import { AppError } from './app-error.js'
@@ -6,7 +5,7 @@ import { HEADER } from './headers.js'
 import { type OcppReply, readOcppReply } from './nats-payload.js'
 import { type RequestOutcome, requesterOf } from './nats-requester.js'
 import { ocppOutSubject } from './subjects.js'
-import { wireHeaderText } from './wire-headers.js'
+import { traceHeaderPairs, wireHeaderText } from './wire-headers.js'
 
 export type StationCallOptions = {
   stationId: string
@@ -39,10 +38,7 @@ export async function callStation(nc: NatsConnection, opts: StationCallOptions):
         opts.stationId,
         HEADER.timeoutMs,
         String(timeoutMs),
-        HEADER.traceparent,
-        traceparentOf(trace),
-        'tracestate',
-        tracestateOf(trace),
+        ...traceHeaderPairs(trace),
       ),
     },
   )

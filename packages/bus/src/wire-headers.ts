@@ -1,3 +1,7 @@
+import { traceparentOf, tracestateOf } from '@csms/telemetry'
+import type { Context } from '@opentelemetry/api'
+import { HEADER } from './headers.js'
+
 /**
  * A NATS header block, from name/value pairs (`name1, value1, name2, value2, …`; pairs whose
  * value is undefined are left out), written straight into its wire text. Building the same
@@ -16,4 +20,9 @@ export function wireHeaderText(...pairs: Array<string | undefined>): string {
     text += `${pairs[i]}: ${value.trim()}\r\n`
   }
   return `${text}\r\n`
+}
+
+/** `traceparent` and `tracestate` of the span in `trace`, as pairs for `wireHeaderText` (undefined values are left out). */
+export function traceHeaderPairs(trace: Context): [string, string | undefined, string, string | undefined] {
+  return [HEADER.traceparent, traceparentOf(trace), 'tracestate', tracestateOf(trace)]
 }
