@@ -281,5 +281,5 @@ export {
   type ServiceName,
   serviceSubject,
 } from './subjects.js'
-export { wireHeaderText } from './wire-headers.js'
+export { extendWireHeaders, wireHeaderText } from './wire-headers.js'
 export { createWireWriter, PayloadTooLargeError, type WireMessage, type WireWriter } from './wire-writer.js'

@@ -5,7 +5,7 @@ export type RequestOutcome =
   | { ok: true; msg: Msg }
   | { ok: false; reason: 'no_responders' | 'timeout' | 'closed' | 'too_large' }
 
-type Pending = { resolve: (o: RequestOutcome) => void; deadline: number }
+type Pending = { done: (o: RequestOutcome) => void; deadline: number }
 
 const SWEEP_MS = 50
 
@@ -28,7 +28,7 @@ export function createNatsRequester(nc: NatsConnection) {
     const p = pending.get(token)
     if (!p) return
     pending.delete(token)
-    p.resolve(outcome)
+    p.done(outcome)
     if (pending.size === 0 && sweeper) {
       clearInterval(sweeper)
       sweeper = undefined
@@ -48,27 +48,45 @@ export function createNatsRequester(nc: NatsConnection) {
     },
   })
 
+  /** Writes the request; `done` gets its outcome once, never synchronously. */
+  const send = (
+    subject: string,
+    payload: string,
+    opts: { timeoutMs: number; headers?: string | undefined },
+    done: (outcome: RequestOutcome) => void,
+  ): void => {
+    let failed: RequestOutcome | undefined
+    if (nc.isClosed()) failed = { ok: false, reason: 'closed' }
+    else {
+      const token = (next++).toString(36)
+      try {
+        writer.publish({ subject, payload, reply: `${prefix}${token}`, headers: opts.headers })
+        pending.set(token, { done, deadline: performance.now() + opts.timeoutMs })
+        sweeper ??= setInterval(sweep, SWEEP_MS)
+        return
+      } catch (error) {
+        failed = { ok: false, reason: error instanceof PayloadTooLargeError ? 'too_large' : 'closed' }
+      }
+    }
+    const outcome = failed
+    queueMicrotask(() => done(outcome))
+  }
+
   return {
-    /** `payload` is the message's text (JSON), `headers` a header block from `wireHeaderText`. */
+    /**
+     * The hot path's form: `done` is called once with the outcome (from the reply's NATS
+     * callback, or the sweep at the deadline), without a promise and its microtask hops per
+     * request. `payload` is the message's text (JSON), `headers` a header block from
+     * `wireHeaderText`. `done` must not throw: nothing above it would catch the error.
+     */
+    send,
+    /** `send` as a promise. */
     request(
       subject: string,
       payload: string,
       opts: { timeoutMs: number; headers?: string | undefined },
     ): Promise<RequestOutcome> {
-      if (nc.isClosed()) return Promise.resolve({ ok: false, reason: 'closed' })
-      const token = (next++).toString(36)
-      try {
-        writer.publish({ subject, payload, reply: `${prefix}${token}`, headers: opts.headers })
-      } catch (error) {
-        return Promise.resolve({
-          ok: false,
-          reason: error instanceof PayloadTooLargeError ? 'too_large' : 'closed',
-        })
-      }
-      sweeper ??= setInterval(sweep, SWEEP_MS)
-      return new Promise<RequestOutcome>((resolve) => {
-        pending.set(token, { resolve, deadline: performance.now() + opts.timeoutMs })
-      })
+      return new Promise<RequestOutcome>((resolve) => send(subject, payload, opts, resolve))
     },
     /** Requests still waiting. */
     get size() {

@@ -11,7 +11,18 @@ import { HEADER } from './headers.js'
  * cannot smuggle a header in.
  */
 export function wireHeaderText(...pairs: Array<string | undefined>): string {
-  let text = 'NATS/1.0\r\n'
+  return `${headerLines('NATS/1.0\r\n', pairs)}\r\n`
+}
+
+/**
+ * The header block `block` (from `wireHeaderText`) with more pairs: a hot path makes the
+ * headers that never change once (per station, say) and adds the others per message.
+ */
+export function extendWireHeaders(block: string, ...pairs: Array<string | undefined>): string {
+  return `${headerLines(block.slice(0, -2), pairs)}\r\n`
+}
+
+function headerLines(text: string, pairs: Array<string | undefined>): string {
   for (let i = 0; i < pairs.length; i += 2) {
     const value = pairs[i + 1]
     if (value === undefined) continue
@@ -19,7 +30,7 @@ export function wireHeaderText(...pairs: Array<string | undefined>): string {
       throw new TypeError(`header ${pairs[i]}: values cannot contain \\r or \\n`)
     text += `${pairs[i]}: ${value.trim()}\r\n`
   }
-  return `${text}\r\n`
+  return text
 }
 
 /** `traceparent` and `tracestate` of the span in `trace`, as pairs for `wireHeaderText` (undefined values are left out). */

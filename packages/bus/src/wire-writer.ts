@@ -27,7 +27,15 @@ export class PayloadTooLargeError extends Error {
   }
 }
 
-const WHITE_SPACE = /\s/
+/**
+ * Whether a subject holds a character that ends a protocol token or line (space, tab, CR, LF,
+ * or another ASCII control character): a loop, not a regular expression, as it runs for every
+ * message.
+ */
+function breaksLine(subject: string): boolean {
+  for (let i = 0; i < subject.length; i++) if (subject.charCodeAt(i) <= 0x20) return true
+  return false
+}
 
 function protocolOf(nc: NatsConnection): Protocol {
   const protocol = (nc as unknown as { protocol?: Partial<Protocol> }).protocol
@@ -42,8 +50,9 @@ function protocolOf(nc: NatsConnection): Protocol {
  * checks the subject with a regular expression, takes the payload and headers as separate
  * buffers and copies them all together again before the socket write: for the gateway's message
  * log that was half of the log's cost, for its NATS requests a tenth of theirs. Subjects are the
- * platform's own (station ids are encoded into them), and are still refused with white space in
- * them: one in a protocol line would let the rest of the line be read as another command.
+ * platform's own (station ids are encoded into them), and are still refused with white space or
+ * control characters in them: one in a protocol line would let the rest of the line be read as
+ * another command.
  *
  * Like `nc.publish()`, it throws when the connection is closed or draining, and nats.js drops
  * what is written while it is disconnected. nats.js's message statistics do not count these.
@@ -56,11 +65,7 @@ export function createWireWriter(nc: NatsConnection) {
     if (protocol.noMorePublishing) throw new Error('NATS connection draining')
   }
   const checkSubjects = (m: WireMessage) => {
-    if (
-      m.subject === '' ||
-      WHITE_SPACE.test(m.subject) ||
-      (m.reply !== undefined && WHITE_SPACE.test(m.reply))
-    )
+    if (m.subject === '' || breaksLine(m.subject) || (m.reply !== undefined && breaksLine(m.reply)))
       throw new TypeError(
         `not a NATS subject: ${JSON.stringify(m.subject)} (reply ${JSON.stringify(m.reply)})`,
       )

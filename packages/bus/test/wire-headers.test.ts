@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { type NatsHandle, startNats } from '@csms/testkit'
 import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node'
-import { createWireWriter, HEADER, wireHeaderText } from '../src/index.js'
+import { createWireWriter, extendWireHeaders, HEADER, wireHeaderText } from '../src/index.js'
 
 describe('headers written straight to their wire text', () => {
   let nats: NatsHandle
@@ -55,7 +55,23 @@ describe('headers written straight to their wire text', () => {
   })
 
   it('refuse a value with CR or LF, so that no header can be smuggled in', () => {
-    for (const id of ['a\r\nOcpp-Station-Id: victim', 'a\nb', 'a\rb'])
+    for (const id of ['a\r\nOcpp-Station-Id: victim', 'a\nb', 'a\rb']) {
       assert.throws(() => wireHeaderText(HEADER.messageId, id), /cannot contain/)
+      assert.throws(
+        () => extendWireHeaders(wireHeaderText(HEADER.stationId, 'CS-1'), HEADER.messageId, id),
+        /cannot contain/,
+      )
+    }
+  })
+
+  it('extend a block made once with the headers of each message', async () => {
+    const block = wireHeaderText(HEADER.stationId, 'CS-2', HEADER.protocol, 'ocpp2.0.1')
+    const msg = await roundTrip(
+      extendWireHeaders(block, HEADER.messageId, ' m-1 ', HEADER.errorCode, undefined),
+    )
+    assert.equal(msg.string(), 'payload')
+    assert.deepEqual(msg.headers?.keys(), [HEADER.stationId, HEADER.protocol, HEADER.messageId])
+    assert.equal(msg.headers?.get(HEADER.messageId), 'm-1')
+    assert.equal(block, wireHeaderText(HEADER.stationId, 'CS-2', HEADER.protocol, 'ocpp2.0.1'))
   })
 })

@@ -86,9 +86,12 @@ describe('the wire writer (PUB and HPUB written as text into one buffer)', () =>
     )
   })
 
-  it('refuses a subject or reply with white space, which would break the protocol line', () => {
+  it('refuses a subject or reply with white space or a control character, which would break the protocol line', () => {
     const wire = createWireWriter(pub)
     assert.throws(() => wire.publish({ subject: 'a b', payload: 'x' }), TypeError)
+    assert.throws(() => wire.publish({ subject: 'a\tb', payload: 'x' }), TypeError)
+    assert.throws(() => wire.publish({ subject: 'a\u0000b', payload: 'x' }), TypeError)
+    assert.throws(() => wire.publishAll([{ subject: 'a.b', reply: 'r\ns', payload: 'x' }]), TypeError)
     assert.throws(() => wire.publish({ subject: 'a\r\nPUB b 1', payload: 'x' }), TypeError)
     assert.throws(() => wire.publish({ subject: 'a', reply: 'r s', payload: 'x' }), TypeError)
     assert.throws(() => wire.publishAll([{ subject: '', payload: 'x' }]), TypeError)

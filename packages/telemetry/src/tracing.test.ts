@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { ROOT_CONTEXT, trace } from '@opentelemetry/api'
+import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api'
 import {
   endSpan,
   type HeaderCarrier,
   initTracing,
   injectTrace,
+  openRootSpan,
   openSpan,
   shutdownTracing,
   traceparentOf,
@@ -81,5 +82,41 @@ describe('openSpan without an exporter', () => {
     const { span } = openSpan('x', carrier(), {})
     assert.equal(span.isRecording(), false)
     endSpan(span, new Error('boom'))
+  })
+})
+
+describe('openRootSpan', () => {
+  const attributes = () => ({ 'ocpp.action': 'Heartbeat' })
+
+  describe('without an exporter', () => {
+    before(() => initTracing('telemetry-test', {}))
+    after(() => shutdownTracing())
+
+    it('starts a new sampled trace per span, which the next hop continues', () => {
+      const made: string[] = []
+      for (let i = 0; i < 3; i++) {
+        const span = openRootSpan(
+          'x',
+          () => assert.fail('attributes of a span nobody records'),
+          SpanKind.CLIENT,
+        )
+        assert.match(span.traceparent ?? '', /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/)
+        assert.equal(span.tracestate, undefined)
+        made.push(span.traceparent ?? '')
+        span.fail('timeout')
+        span.end()
+      }
+      assert.equal(new Set(made.map((t) => t.slice(3, 35))).size, 3)
+      const next = openSpan('y', carrier({ traceparent: made[0] as string }), {})
+      assert.equal(next.span.spanContext().traceId, made[0]?.slice(3, 35))
+      assert.equal(traceparentOf(next.context)?.slice(0, 36), made[0]?.slice(0, 36))
+    })
+
+    it('writes what openSpan without a carrier would have written', () => {
+      const { context } = openSpan('x', undefined, {})
+      const root = openRootSpan('x', attributes, SpanKind.CLIENT)
+      assert.equal(root.traceparent?.length, traceparentOf(context)?.length)
+      assert.equal(root.traceparent?.slice(-3), traceparentOf(context)?.slice(-3))
+    })
   })
 })

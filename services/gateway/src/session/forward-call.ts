@@ -1,37 +1,36 @@
-import { HEADER, type OcppReply, ocppInSubject, readOcppReply, wireHeaderText } from '@csms/bus'
-import { openSpan, type TraceContext, traceparentOf, tracestateOf } from '@csms/telemetry'
+import {
+  extendWireHeaders,
+  HEADER,
+  type OcppReply,
+  ocppInSubject,
+  type RequestOutcome,
+  readOcppReply,
+} from '@csms/bus'
+import { openRootSpan, type RootSpan } from '@csms/telemetry'
 import type { Msg } from '@nats-io/transport-node'
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api'
+import { SpanKind } from '@opentelemetry/api'
 import type { InboundCall } from './inbound-calls.js'
 import type { StationSession } from './station-session.js'
 
 /** The metadata the owning service reads beside the payload, and the trace it continues. */
-function metaHeaders(s: StationSession, messageId: string, traced: TraceContext): string {
-  return wireHeaderText(
-    HEADER.stationId,
-    s.facts.stationId,
+function metaHeaders(s: StationSession, messageId: string, span: RootSpan): string {
+  return extendWireHeaders(
+    s.headerBlock(),
     HEADER.messageId,
     messageId,
-    HEADER.protocol,
-    s.facts.protocol,
-    HEADER.gatewayId,
-    s.ctx.gatewayId,
     HEADER.traceparent,
-    traceparentOf(traced),
+    span.traceparent,
     'tracestate',
-    tracestateOf(traced),
+    span.tracestate,
   )
 }
 
-/**
- * The station's CALL starts a trace here; the owning service continues it from `traceparent`.
- * The span's context is passed explicitly, never made "active" (see `openSpan`).
- */
-function startCallSpan(s: StationSession, action: string, kind: SpanKind) {
-  return openSpan(
+/** The station's CALL starts a trace here; the owning service continues it from `traceparent`. */
+function startCallSpan(s: StationSession, action: string, kind: SpanKind): RootSpan {
+  const { stationId, version } = s.facts
+  return openRootSpan(
     `ocpp ${action}`,
-    undefined,
-    { 'ocpp.action': action, 'ocpp.station_id': s.facts.stationId, 'ocpp.version': s.facts.version },
+    () => ({ 'ocpp.action': action, 'ocpp.station_id': stationId, 'ocpp.version': version }),
     kind,
   )
 }
@@ -56,53 +55,37 @@ function readStationReply(msg: Msg): StationReply {
   return { ok: true, json: JSON.stringify(JSON.parse(json)) }
 }
 
-/**
- * Forwards a station CALL as a NATS request to the service that owns the action. Never throws:
- * no responder or no answer in time becomes CALLERROR InternalError, as ARCHITECTURE.md says.
- */
-export async function forwardCall(s: StationSession, call: InboundCall): Promise<StationReply> {
-  const { ctx, facts } = s
-  const started = performance.now()
-  const { span, context: traced } = startCallSpan(s, call.action, SpanKind.CLIENT)
-  try {
-    const outcome = await ctx.requester.request(
-      ocppInSubject(facts.version, call.action, facts.stationId),
-      JSON.stringify(call.payload),
-      { timeoutMs: ctx.natsTimeoutMs, headers: metaHeaders(s, call.id, traced) },
-    )
-    if (outcome.ok) {
-      const reply = readStationReply(outcome.msg)
-      if (!reply.ok) span.setStatus({ code: SpanStatusCode.ERROR, message: reply.code })
-      return reply
-    }
-    span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.reason })
-    if (outcome.reason === 'too_large') {
-      // CSMS_GATEWAY_MAX_FRAME_BYTES above NATS's max_payload: a retry cannot succeed.
-      ctx.logger.error(
-        { stationId: facts.stationId, action: call.action },
-        'CALL larger than NATS max_payload',
-      )
-      return {
-        ok: false,
-        code: 'InternalError',
-        description: 'message too large for the CSMS bus',
-        details: {},
-      }
-    }
-    ctx.logger.error(
-      { stationId: facts.stationId, action: call.action, reason: outcome.reason },
-      'no answer from the owning service',
-    )
+/** The CALLERROR for an outcome that is not the owner's answer. */
+function unanswered(s: StationSession, call: InboundCall, reason: string): StationReply {
+  const { stationId } = s.facts
+  if (reason === 'too_large') {
+    // CSMS_GATEWAY_MAX_FRAME_BYTES above NATS's max_payload: a retry cannot succeed.
+    s.ctx.logger.error({ stationId, action: call.action }, 'CALL larger than NATS max_payload')
     return {
       ok: false,
       code: 'InternalError',
-      description: 'CSMS could not process the request, retry later',
+      description: 'message too large for the CSMS bus',
       details: {},
     }
+  }
+  s.ctx.logger.error({ stationId, action: call.action, reason }, 'no answer from the owning service')
+  return {
+    ok: false,
+    code: 'InternalError',
+    description: 'CSMS could not process the request, retry later',
+    details: {},
+  }
+}
+
+/** What the station gets for the request's outcome; never throws. */
+function replyOf(s: StationSession, call: InboundCall, outcome: RequestOutcome): StationReply {
+  if (!outcome.ok) return unanswered(s, call, outcome.reason)
+  try {
+    return readStationReply(outcome.msg)
   } catch (error) {
     // readOcppReply on a reply that is not JSON: the owning service is broken, not the station.
-    ctx.logger.error(
-      { stationId: facts.stationId, action: call.action, err: error },
+    s.ctx.logger.error(
+      { stationId: s.facts.stationId, action: call.action, err: error },
       'unreadable reply from the owning service',
     )
     return {
@@ -111,19 +94,40 @@ export async function forwardCall(s: StationSession, call: InboundCall): Promise
       description: 'CSMS could not process the request',
       details: {},
     }
-  } finally {
-    span.end()
-    ctx.metrics.natsRequestEnded(call.action, (performance.now() - started) / 1000)
   }
+}
+
+/**
+ * Forwards a station CALL as a NATS request to the service that owns the action, and calls
+ * `done` once with the answer (from the reply's NATS callback: no promise per CALL). Never
+ * fails: no responder or no answer in time becomes CALLERROR InternalError, as ARCHITECTURE.md
+ * says.
+ */
+export function forwardCall(s: StationSession, call: InboundCall, done: (reply: StationReply) => void): void {
+  const { ctx, facts } = s
+  const started = performance.now()
+  const span = startCallSpan(s, call.action, SpanKind.CLIENT)
+  ctx.requester.send(
+    ocppInSubject(facts.version, call.action, facts.stationId),
+    JSON.stringify(call.payload),
+    { timeoutMs: ctx.natsTimeoutMs, headers: metaHeaders(s, call.id, span) },
+    (outcome) => {
+      const reply = replyOf(s, call, outcome)
+      if (!reply.ok) span.fail(outcome.ok ? reply.code : outcome.reason)
+      span.end()
+      ctx.metrics.natsRequestEnded(call.action, (performance.now() - started) / 1000)
+      done(reply)
+    },
+  )
 }
 
 /** OCPP 2.1 SEND: an unconfirmed message, published to the owner without waiting for a reply. */
 export function publishSend(s: StationSession, action: string, payload: unknown, messageId: string): void {
-  const { span, context: traced } = startCallSpan(s, action, SpanKind.PRODUCER)
+  const span = startCallSpan(s, action, SpanKind.PRODUCER)
   s.ctx.wire.publish({
     subject: ocppInSubject(s.facts.version, action, s.facts.stationId),
     payload: JSON.stringify(payload),
-    headers: metaHeaders(s, messageId, traced),
+    headers: metaHeaders(s, messageId, span),
   })
   span.end()
 }

@@ -1,4 +1,4 @@
-import { forwardCall } from './forward-call.js'
+import { forwardCall, type StationReply } from './forward-call.js'
 import type { StationSession } from './station-session.js'
 
 export type InboundCall = { id: string; action: string; payload: unknown; receivedAt: number }
@@ -20,31 +20,38 @@ export class InboundCalls {
     this.session.ctx.inflight.start()
     if (!this.forwarding) {
       this.forwarding = true
-      this.session.ctx.batch(() => void this.pump())
+      this.session.ctx.batch(() => this.pump())
     }
     return true
   }
 
-  private async pump(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        if (this.session.closed) {
-          // Closed before this CALL left: nobody would read its answer.
-          for (const _ of this.queue.splice(0)) this.session.ctx.inflight.end()
-          return
-        }
-        const call = this.queue[0] as InboundCall
-        const reply = await forwardCall(this.session, call)
-        this.queue.shift()
-        try {
-          if (!this.session.closed) this.session.answer(call, reply)
-        } finally {
-          this.session.ctx.inflight.end()
-        }
-      }
-    } finally {
-      this.forwarding = false
+  /** Forwards the first CALL waiting; its answer forwards the next (`answered`). */
+  private pump(): void {
+    if (this.session.closed) {
+      // Closed before these CALLs left: nobody would read their answers.
+      for (const _ of this.queue.splice(0)) this.session.ctx.inflight.end()
     }
+    const call = this.queue[0]
+    if (call === undefined) {
+      this.forwarding = false
+      return
+    }
+    forwardCall(this.session, call, (reply) => this.answered(call, reply))
+  }
+
+  private answered(call: InboundCall, reply: StationReply): void {
+    this.queue.shift()
+    try {
+      if (!this.session.closed) this.session.answer(call, reply)
+    } catch (error) {
+      this.session.ctx.logger.error(
+        { stationId: this.session.facts.stationId, action: call.action, err: error },
+        'answer to a station CALL not sent',
+      )
+    } finally {
+      this.session.ctx.inflight.end()
+    }
+    this.pump()
   }
 
   /** The socket closed: drop what waits; the CALL being forwarded finishes on its own. */

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import type { RequestOutcome } from '@csms/bus'
 import { createLogger, createMetrics } from '@csms/telemetry'
-import type { NatsConnection } from '@nats-io/transport-node'
+import type { Msg, NatsConnection } from '@nats-io/transport-node'
 import { createGatewayMetrics } from '../gateway-metrics.js'
 import { createInflight } from './inflight.js'
 import type { FrameSink, SessionContext } from './session-context.js'
@@ -24,7 +25,11 @@ function aSink(status = 1) {
   return { sink, sent, isClosed: () => closed }
 }
 
-function aSession(sink: FrameSink, version: 'v16' | 'v201' | 'v21' = 'v201') {
+function aSession(
+  sink: FrameSink,
+  version: 'v16' | 'v201' | 'v21' = 'v201',
+  requester = {} as SessionContext['requester'], // framing errors never reach NATS
+) {
   const logged: Array<[string, string]> = []
   const ctx: SessionContext = {
     nc: {} as NatsConnection, // framing errors never reach NATS
@@ -33,7 +38,7 @@ function aSession(sink: FrameSink, version: 'v16' | 'v201' | 'v21' = 'v201') {
     metrics: createGatewayMetrics(createMetrics('gateway-test')),
     inflight: createInflight(),
     batch: (job) => job(),
-    requester: {} as SessionContext['requester'], // framing errors never reach NATS
+    requester,
     wire: {} as SessionContext['wire'], // nor the wire writer
     callTimeoutMs: 1_000,
     natsTimeoutMs: 1_000,
@@ -97,5 +102,55 @@ describe('station session framing', () => {
     session.dispose('gone')
     session.onFrame('not json')
     assert.deepEqual(sent, [])
+  })
+})
+
+/** A requester that keeps each request's `done` for the test to answer (the NATS hop is not under test). */
+function aRequester() {
+  const requests: Array<{ subject: string; done: (o: RequestOutcome) => void }> = []
+  const requester = {
+    send: (subject: string, _payload: string, _opts: unknown, done: (o: RequestOutcome) => void) =>
+      void requests.push({ subject, done }),
+  } as unknown as SessionContext['requester']
+  const reply = (json: string) => ({ ok: true, msg: { data: Buffer.from(json) } as unknown as Msg }) as const
+  return { requester, requests, reply }
+}
+
+describe('station session CALLs', () => {
+  it('forwards one CALL at a time, the next when the answer to the first is written', () => {
+    const { sink, sent } = aSink()
+    const { requester, requests, reply } = aRequester()
+    const { session, ctx } = aSession(sink, 'v201', requester)
+    session.onFrame('[2,"h1","Heartbeat",{}]')
+    session.onFrame('[2,"h2","Heartbeat",{}]')
+    assert.equal(requests.length, 1)
+    assert.equal(ctx.inflight.count, 2)
+    requests[0]?.done(reply('{"currentTime":"2026-11-26T00:00:00.000Z"}'))
+    assert.deepEqual(JSON.parse(sent[0] as string), [3, 'h1', { currentTime: '2026-11-26T00:00:00.000Z' }])
+    assert.equal(requests.length, 2)
+    requests[1]?.done({ ok: false, reason: 'timeout' })
+    assert.deepEqual(JSON.parse(sent[1] as string).slice(0, 3), [4, 'h2', 'InternalError'])
+    assert.equal(ctx.inflight.count, 0)
+  })
+
+  it('goes on with the next CALL when an answer cannot be written', () => {
+    const sent: string[] = []
+    const sink: FrameSink = {
+      send: (m) => {
+        if (sent.push(m) === 1) throw new Error('socket gone under us')
+        return 1
+      },
+      getBufferedAmount: () => 0,
+      close: () => {},
+    }
+    const { requester, requests, reply } = aRequester()
+    const { session, ctx } = aSession(sink, 'v201', requester)
+    session.onFrame('[2,"h3","Heartbeat",{}]')
+    session.onFrame('[2,"h4","Heartbeat",{}]')
+    requests[0]?.done(reply('{"currentTime":"2026-11-26T00:00:00.000Z"}'))
+    assert.equal(requests.length, 2)
+    requests[1]?.done(reply('{"currentTime":"2026-11-26T00:00:01.000Z"}'))
+    assert.deepEqual(JSON.parse(sent[1] as string).slice(0, 2), [3, 'h4'])
+    assert.equal(ctx.inflight.count, 0)
   })
 })

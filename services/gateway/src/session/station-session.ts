@@ -1,4 +1,4 @@
-import { stationActionsHandled } from '@csms/bus'
+import { HEADER, stationActionsHandled, wireHeaderText } from '@csms/bus'
 import {
   checkIncomingAction,
   encodeCallError,
@@ -43,6 +43,8 @@ export class StationSession {
   private outbound: OutboundCalls | undefined
   /** Set while the station's last BootNotification on this socket was answered Pending or Rejected. */
   private gate: RegistrationGate | undefined
+  /** The NATS headers every CALL of this socket carries (station, protocol, gateway), made at its first. */
+  private headers: string | undefined
 
   constructor(
     readonly ctx: SessionContext,
@@ -180,6 +182,19 @@ export class StationSession {
     )
     this.sink.close()
     return false
+  }
+
+  /** The header block of what never changes on this socket; CALLs add theirs (`extendWireHeaders`). */
+  headerBlock(): string {
+    this.headers ??= wireHeaderText(
+      HEADER.stationId,
+      this.facts.stationId,
+      HEADER.protocol,
+      this.facts.protocol,
+      HEADER.gatewayId,
+      this.ctx.gatewayId,
+    )
+    return this.headers
   }
 
   /** False while the station's registration on this socket is Rejected (B03.FR.03). */
