@@ -1,9 +1,8 @@
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { startNats } from '@csms/testkit'
-import { connectAll, type Generator, runLoad, startGenerator, stopGenerators } from './generators.js'
-import { cpuSeconds, loadAverage } from './proc-stats.js'
 import { type Server, startBareServer, startGatewayPod, startResponder } from './servers.js'
+import { takeTurns } from './turns.js'
 
 // CPU per CALL of this build's gateway against another build's (a `git worktree` of an older
 // commit, installed and built), and against the bare uWS server, in closed loop, taking turns
@@ -27,40 +26,17 @@ const servers: Record<string, Server> = {
   this: await startGatewayPod(nats.url, 'gw-this'),
   bare: await startBareServer(),
 }
-const gens: Record<string, Generator> = {}
-const perCall: Record<string, number[]> = {}
 try {
-  let address = 2
-  for (const [name, server] of Object.entries(servers)) {
-    const gen = await startGenerator()
-    gens[name] = gen
-    perCall[name] = []
-    await connectAll([gen], {
-      baseUrls: [`ws://127.0.0.1:${server.port}/ocpp/`],
-      prefix: name,
-      count: 200,
-      firstAddress: address++,
-    })
-    await runLoad([gen], { type: 'closedLoop', stations: 100, durationMs: 3_000 })
-  }
-  for (let round = 0; round < rounds; round++) {
-    for (const [name, server] of Object.entries(servers)) {
-      const cpu0 = cpuSeconds(server.pid)
-      const r = await runLoad([gens[name] as Generator], {
-        type: 'closedLoop',
-        stations: 100,
-        durationMs: 8_000,
-      })
-      const us = ((cpuSeconds(server.pid) - cpu0) / r.calls) * 1e6
-      perCall[name]?.push(Number(us.toFixed(1)))
-      console.log(
-        `round ${round} ${name}: ${us.toFixed(1)} µs per CALL, ${r.perSecond.toFixed(0)}/s (load ${loadAverage()})`,
-      )
-    }
-  }
-  console.log(JSON.stringify({ otherRoot, microsecondsPerCall: perCall }))
+  const perCall = await takeTurns(servers, { stations: 200, rounds, roundMs: 8_000, say: console.log })
+  console.log(
+    JSON.stringify({
+      otherRoot,
+      microsecondsPerCall: Object.fromEntries(
+        Object.entries(perCall).map(([name, us]) => [name, us.map((x) => Number(x.toFixed(1)))]),
+      ),
+    }),
+  )
 } finally {
-  await stopGenerators(Object.values(gens))
   for (const server of Object.values(servers)) await server.stop()
   await responder.stop()
   await nats.stop()

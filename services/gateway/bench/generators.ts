@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { join } from 'node:path'
+import { killOnExit } from './children.js'
 import { type GeneratorCommand, type GeneratorReport, percentile } from './protocol.js'
 
 export type Generator = {
@@ -13,9 +14,7 @@ export async function startGenerator(): Promise<Generator> {
   const child = fork(join(import.meta.dirname, 'load-generator.js'), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
-  const kill = () => child.kill('SIGKILL')
-  process.once('exit', kill)
-  child.once('exit', () => process.off('exit', kill))
+  killOnExit(child)
   const waiting: Array<(r: GeneratorReport) => boolean> = []
   child.on('message', (r: GeneratorReport) => {
     const i = waiting.findIndex((w) => w(r))
@@ -26,9 +25,11 @@ export async function startGenerator(): Promise<Generator> {
     send: (cmd) => child.send(cmd),
     next: (type) =>
       new Promise((resolve, reject) => {
-        child.once('exit', (code) => reject(new Error(`load generator exited with ${code}`)))
+        const exited = (code: number | null) => reject(new Error(`load generator exited with ${code}`))
+        child.once('exit', exited)
         waiting.push((r) => {
           if (r.type !== type) return false
+          child.off('exit', exited)
           resolve(r as never)
           return true
         })

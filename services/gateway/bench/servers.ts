@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { join, resolve } from 'node:path'
 import { freePort, waitFor } from '@csms/testkit'
+import { killOnExit } from './children.js'
 
 const DIST = resolve(import.meta.dirname, '..')
 
@@ -23,9 +24,7 @@ function startChild(name: string, script: string, env: Record<string, string>): 
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
   })
-  const kill = () => child.kill('SIGKILL')
-  process.once('exit', kill)
-  child.once('exit', () => process.off('exit', kill))
+  killOnExit(child)
   child.once('exit', (code) => {
     if (code !== 0 && code !== null) console.error(`${name} exited with ${code}`)
   })
