@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { type NatsHandle, startNats } from '@csms/testkit'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
-import { createNatsRequester, wireHeaderText } from '../src/index.js'
+import { createNatsRequester, type RequestOutcome, wireHeaderText } from '../src/index.js'
 
 describe('the request/reply path of the hot path (one inbox, outcomes as values)', () => {
   let nats: NatsHandle
@@ -63,6 +63,36 @@ describe('the request/reply path of the hot path (one inbox, outcomes as values)
     const outcome = await requester.request('echo.d', '1'.repeat(max + 1), { timeoutMs: 5_000 })
     assert.deepEqual(outcome, { ok: false, reason: 'too_large' })
     assert.equal(requester.size, 0)
+    requester.close()
+  })
+
+  it('send calls back once per request, never before it returns, answered or refused', async () => {
+    const requester = createNatsRequester(client)
+    const calls: string[] = []
+    let returned = false
+    const done = (label: string) => (o: RequestOutcome) => {
+      assert.ok(returned, `${label} called back before send returned`)
+      calls.push(`${label}:${o.ok ? o.msg.string() : o.reason}`)
+    }
+    const all = new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (calls.length < 3) return
+        clearInterval(check)
+        resolve()
+      }, 5)
+    })
+    requester.send('echo.e', '0', { timeoutMs: 5_000, headers: wireHeaderText('x-id', 'e') }, done('echo'))
+    requester.send(
+      'echo.e',
+      '1'.repeat((client.info?.max_payload ?? 0) + 1),
+      { timeoutMs: 5_000 },
+      done('big'),
+    )
+    requester.send('echo.e', '5000', { timeoutMs: 50 }, done('late'))
+    returned = true
+    await all
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    assert.deepEqual(calls.sort(), ['big:too_large', 'echo:0:e', 'late:timeout'])
     requester.close()
   })
 })
