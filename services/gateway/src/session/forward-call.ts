@@ -107,10 +107,30 @@ export function forwardCall(s: StationSession, call: InboundCall, done: (reply: 
   const { ctx, facts } = s
   const started = performance.now()
   const span = startCallSpan(s, call.action, SpanKind.CLIENT)
+  let headers: string
+  try {
+    headers = metaHeaders(s, call.id, span)
+  } catch (error) {
+    // A message id with CR or LF (a string OCPP allows) cannot be a NATS header value.
+    ctx.logger.warn(
+      { stationId: facts.stationId, action: call.action, err: error },
+      'CALL not forwarded: its message id cannot be carried in a NATS header',
+    )
+    span.fail('unforwardable message id')
+    span.end()
+    const reply: StationReply = {
+      ok: false,
+      code: 'InternalError',
+      description: 'CSMS could not process the request: the message id holds a line break',
+      details: {},
+    }
+    queueMicrotask(() => done(reply))
+    return
+  }
   ctx.requester.send(
     ocppInSubject(facts.version, call.action, facts.stationId),
     JSON.stringify(call.payload),
-    { timeoutMs: ctx.natsTimeoutMs, headers: metaHeaders(s, call.id, span) },
+    { timeoutMs: ctx.natsTimeoutMs, headers },
     (outcome) => {
       const reply = replyOf(s, call, outcome)
       if (!reply.ok) span.fail(outcome.ok ? reply.code : outcome.reason)
@@ -124,10 +144,17 @@ export function forwardCall(s: StationSession, call: InboundCall, done: (reply: 
 /** OCPP 2.1 SEND: an unconfirmed message, published to the owner without waiting for a reply. */
 export function publishSend(s: StationSession, action: string, payload: unknown, messageId: string): void {
   const span = startCallSpan(s, action, SpanKind.PRODUCER)
-  s.ctx.wire.publish({
-    subject: ocppInSubject(s.facts.version, action, s.facts.stationId),
-    payload: JSON.stringify(payload),
-    headers: metaHeaders(s, messageId, span),
-  })
+  try {
+    s.ctx.wire.publish({
+      subject: ocppInSubject(s.facts.version, action, s.facts.stationId),
+      payload: JSON.stringify(payload),
+      headers: metaHeaders(s, messageId, span),
+    })
+  } catch (error) {
+    // Unconfirmed: the station hears nothing either way. A line break in its message id, NATS
+    // closed or draining, or a message over max_payload.
+    span.fail('not published')
+    s.ctx.logger.warn({ stationId: s.facts.stationId, action, err: error }, 'SEND not published')
+  }
   span.end()
 }

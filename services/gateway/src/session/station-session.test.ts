@@ -153,4 +153,50 @@ describe('station session CALLs', () => {
     assert.deepEqual(JSON.parse(sent[1] as string).slice(0, 2), [3, 'h4'])
     assert.equal(ctx.inflight.count, 0)
   })
+
+  it('answers InternalError to a CALL whose message id cannot be a NATS header, and goes on', async () => {
+    const { sink, sent } = aSink()
+    const { requester, requests, reply } = aRequester()
+    const { session, ctx } = aSession(sink, 'v201', requester)
+    session.onFrame(JSON.stringify([2, 'a\r\nOcpp-Station-Id: other', 'Heartbeat', {}]))
+    session.onFrame('[2,"h5","Heartbeat",{}]')
+    assert.equal(requests.length, 0)
+    await new Promise((resolve) => setImmediate(resolve))
+    assert.deepEqual(JSON.parse(sent[0] as string).slice(0, 3), [
+      4,
+      'a\r\nOcpp-Station-Id: other',
+      'InternalError',
+    ])
+    assert.equal(requests.length, 1)
+    requests[0]?.done(reply('{"currentTime":"2026-11-26T00:00:00.000Z"}'))
+    assert.deepEqual(JSON.parse(sent[1] as string).slice(0, 2), [3, 'h5'])
+    assert.equal(ctx.inflight.count, 0)
+  })
+
+  it('publishes nothing for a 2.1 SEND whose message id cannot be a NATS header, and does not throw', () => {
+    const { sink, sent } = aSink()
+    const published: unknown[] = []
+    const { session, ctx } = aSession(sink, 'v21')
+    ctx.wire = { publish: (m: unknown) => published.push(m) } as unknown as SessionContext['wire']
+    session.onFrame(
+      JSON.stringify([
+        6,
+        'a\nb',
+        'NotifyPeriodicEventStream',
+        { id: 1, pending: 0, basetime: '2026-11-26T00:00:00Z', data: [{ t: 0, v: '1' }] },
+      ]),
+    )
+    assert.deepEqual(published, [])
+    assert.deepEqual(sent, [])
+    // The same SEND with an ordinary id is published: the one above failed only for its id.
+    session.onFrame(
+      JSON.stringify([
+        6,
+        'ok-1',
+        'NotifyPeriodicEventStream',
+        { id: 1, pending: 0, basetime: '2026-11-26T00:00:00Z', data: [{ t: 0, v: '1' }] },
+      ]),
+    )
+    assert.equal(published.length, 1)
+  })
 })
