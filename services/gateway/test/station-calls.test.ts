@@ -174,6 +174,19 @@ describe('station CALLs through the gateway', () => {
     }
   })
 
+  it('answers InternalError to a CALL whose message id has a line break (no NATS header can carry it), and goes on', async () => {
+    const station = await f.station('CS-CRLF')
+    const id = 'a\r\nOcpp-Station-Id: CS-7'
+    const answer = await station.call('Heartbeat', {}, id)
+    assert.deepEqual(answer.slice(0, 3), [4, id, 'InternalError'])
+    assert.equal(
+      seen.some((m) => m.headers?.get(HEADER.stationId) === 'CS-CRLF'),
+      false,
+      'nothing reached the service',
+    )
+    assert.deepEqual(await station.call('Heartbeat', {}, 'after-crlf'), [3, 'after-crlf', heartbeat])
+  })
+
   it('answers broken frames with the OCPP-J code of the version', async () => {
     const v201 = await f.station('CS-FRAMES')
     const cases: Array<[string, unknown[]]> = [
