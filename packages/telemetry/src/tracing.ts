@@ -91,7 +91,7 @@ export function openSpan(
  * station CALL): its W3C headers as text, a way to mark it failed, and its end.
  */
 export type RootSpan = {
-  /** Undefined when tracing is not set up (`initTracing`): no trace to continue then. */
+  /** Undefined when no tracer provider is registered (`initTracing`): no trace to continue then. */
   readonly traceparent: string | undefined
   readonly tracestate: string | undefined
   fail(message: string): void
