@@ -55,26 +55,24 @@ function readStationReply(msg: Msg): StationReply {
   return { ok: true, json: JSON.stringify(JSON.parse(json)) }
 }
 
+/** CALLERROR InternalError: the CSMS, not the station, could not handle the CALL. */
+const internalError = (description: string): StationReply => ({
+  ok: false,
+  code: 'InternalError',
+  description,
+  details: {},
+})
+
 /** The CALLERROR for an outcome that is not the owner's answer. */
 function unanswered(s: StationSession, call: InboundCall, reason: string): StationReply {
   const { stationId } = s.facts
   if (reason === 'too_large') {
     // CSMS_GATEWAY_MAX_FRAME_BYTES above NATS's max_payload: a retry cannot succeed.
     s.ctx.logger.error({ stationId, action: call.action }, 'CALL larger than NATS max_payload')
-    return {
-      ok: false,
-      code: 'InternalError',
-      description: 'message too large for the CSMS bus',
-      details: {},
-    }
+    return internalError('message too large for the CSMS bus')
   }
   s.ctx.logger.error({ stationId, action: call.action, reason }, 'no answer from the owning service')
-  return {
-    ok: false,
-    code: 'InternalError',
-    description: 'CSMS could not process the request, retry later',
-    details: {},
-  }
+  return internalError('CSMS could not process the request, retry later')
 }
 
 /** What the station gets for the request's outcome; never throws. */
@@ -88,12 +86,7 @@ function replyOf(s: StationSession, call: InboundCall, outcome: RequestOutcome):
       { stationId: s.facts.stationId, action: call.action, err: error },
       'unreadable reply from the owning service',
     )
-    return {
-      ok: false,
-      code: 'InternalError',
-      description: 'CSMS could not process the request',
-      details: {},
-    }
+    return internalError('CSMS could not process the request')
   }
 }
 
@@ -118,12 +111,7 @@ export function forwardCall(s: StationSession, call: InboundCall, done: (reply: 
     )
     span.fail('unforwardable message id')
     span.end()
-    const reply: StationReply = {
-      ok: false,
-      code: 'InternalError',
-      description: 'CSMS could not process the request: the message id holds a line break',
-      details: {},
-    }
+    const reply = internalError('CSMS could not process the request: the message id holds a line break')
     queueMicrotask(() => done(reply))
     return
   }
