@@ -49,6 +49,25 @@ describe('the request/reply path of the hot path (one inbox, outcomes as values)
     requester.close()
   })
 
+  it('times requests out one after another, also after the deadline sweep stopped when nothing waited', async () => {
+    const requester = createNatsRequester(client)
+    // Answered, then a late one right after (the sweep still running), then one after a pause
+    // longer than the sweep's period (it stopped with nothing waiting, and must start again).
+    const answered = await requester.request('echo.d', '0', { timeoutMs: 5_000 })
+    assert.equal(answered.ok && answered.msg.string(), '0:')
+    assert.deepEqual(await requester.request('echo.d', '1000', { timeoutMs: 80 }), {
+      ok: false,
+      reason: 'timeout',
+    })
+    await new Promise((r) => setTimeout(r, 200))
+    assert.deepEqual(await requester.request('echo.d', '1000', { timeoutMs: 80 }), {
+      ok: false,
+      reason: 'timeout',
+    })
+    assert.equal(requester.size, 0)
+    requester.close()
+  })
+
   it('settles what is waiting as closed when closed', async () => {
     const requester = createNatsRequester(client)
     const waiting = requester.request('echo.c', '2000', { timeoutMs: 5_000 })
