@@ -3,12 +3,12 @@ import { after, before, describe, it } from 'node:test'
 import { callStation, EVENTS_STREAM, encodeStationId, eventSubject, MESSAGE_LOG_STREAM } from '@csms/bus'
 import { waitFor } from '@csms/testkit'
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
+import type { LogMessage } from '../src/server/message-log.js'
 import { type Fixture, startFixture } from './support/fixture.js'
 import { serveStationCalls } from './support/stand-ins.js'
 import type { Frame } from './support/test-station.js'
 
 const heartbeat = { currentTime: '2026-11-26T10:00:00.000Z' }
-type LogMessage = { stationId: string; frames: Array<{ direction: string; frame: string }> }
 
 /** Every frame the message log holds for a station, in order, once it holds at least `count`. */
 async function loggedFrames(f: Fixture, stationId: string, count: number): Promise<string[]> {

@@ -8,20 +8,13 @@ import {
   StationDisconnectedSchema,
 } from '@csms/bus'
 import { jetstream } from '@nats-io/jetstream'
+import type { LogMessage } from '../src/server/message-log.js'
 import { type Fixture, startFixture } from './support/fixture.js'
 import { metricValue } from './support/gateway-process.js'
 import { serveStationCalls } from './support/stand-ins.js'
 import { refusal } from './support/test-station.js'
 
 const heartbeat = { currentTime: '2026-11-26T10:00:00.000Z' }
-
-type LogMessage = {
-  stationId: string
-  protocol: string
-  gatewayId: string
-  connectionId: string
-  frames: Array<{ at: string; direction: string; frame: string }>
-}
 
 describe('socket rules, message log, events and metrics', () => {
   let f: Fixture

@@ -43,6 +43,15 @@ export function logMessageHead(gatewayId: string, station: StationFacts): string
   )
 }
 
+/** A message of the log, as an operator's replay reads it (`formatLogMessage` writes it). */
+export type LogMessage = {
+  stationId: string
+  protocol: string
+  gatewayId: string
+  connectionId: string
+  frames: Array<{ at: string; direction: 'in' | 'out'; frame: string }>
+}
+
 /** One message of the log: the connection's facts once, then its frames in the order they passed. */
 export function formatLogMessage(gatewayId: string, station: StationFacts, entries: string): string {
   return `${logMessageHead(gatewayId, station)}${entries}]}`
