@@ -10,6 +10,7 @@ import {
   freePort,
   type ProcessHandle,
   runCommand,
+  SERVICE_NODE_FLAGS,
   spawnProcess,
   startNats,
   startPostgres,
@@ -35,6 +36,15 @@ function descendants(pid: number): number[] {
   }
   walk(pid)
   return out
+}
+
+/** A process's command line as its arguments (empty once it has gone). */
+function commandLine(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean)
+  } catch {
+    return []
+  }
 }
 
 const alive = (pid: number) => {
@@ -148,6 +158,14 @@ describe('./dev up (the launcher behind it)', () => {
     const children = descendants(first.pid)
     // pg_ctl detaches the postmaster, so PostgreSQL is watched through its pid file instead.
     assert.ok(children.length >= 8, `nats-server and 7 services run as children (saw ${children.length})`)
+    // Each service runs with the node flags production must pass (README, SERVICE_NODE_FLAGS).
+    for (const [service, flags] of Object.entries(SERVICE_NODE_FLAGS)) {
+      const entry = `services/${service}/dist/src/main.js`
+      const argv = children.map(commandLine).find((a) => a.some((arg) => arg.endsWith(entry)))
+      assert.ok(argv, `${service} runs as a child`)
+      for (const flag of flags ?? [])
+        assert.ok(argv.includes(flag), `${service} runs with ${flag}: ${argv.join(' ')}`)
+    }
     const postmaster = postmasterPid()
     assert.ok(postmaster !== undefined && alive(postmaster), 'PostgreSQL runs from the dev folder')
     assert.equal(await first.stop('SIGTERM', 60_000), 0)

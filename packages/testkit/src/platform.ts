@@ -16,14 +16,20 @@ export const PLATFORM_SERVICES = [
 export type PlatformService = (typeof PLATFORM_SERVICES)[number]
 
 /**
- * Node flags a service runs with, here and in production (container command or NODE_OPTIONS).
+ * Node flags a service runs with, here and in production (the container command: Node refuses
+ * --single-threaded-gc in NODE_OPTIONS).
  * transaction: meter values wait for their group commit longer than a 16 MiB young generation
  * lasts at thousands of messages a second, so they were promoted and left to full collections;
  * 32 MiB semi-spaces cut its CPU per message by ~15 %, 64 MiB by ~10 % more; 128 MiB measured
  * no better (services/transaction/BENCHMARKS.md). The young generation may then use up to 192 MiB.
+ * gateway: V8's collector threads beside the one JavaScript thread cost more CPU than they
+ * save where the pod shares its cores with its own I/O; collecting on the main thread alone
+ * took the CPU per CALL from 1.93-2.05x the bare server to 1.81-1.85x, and the Heartbeat p99 at
+ * 19,000 stations from 9.1 to 7.8 ms (services/gateway/BENCHMARKS.md, "Collector threads").
  */
 export const SERVICE_NODE_FLAGS: Readonly<Partial<Record<PlatformService, readonly string[]>>> = {
   transaction: ['--max-semi-space-size=64'],
+  gateway: ['--single-threaded-gc'],
 }
 
 export type PlatformOptions = {

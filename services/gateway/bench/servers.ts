@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { join, resolve } from 'node:path'
-import { freePort, waitFor } from '@csms/testkit'
+import { freePort, SERVICE_NODE_FLAGS, waitFor } from '@csms/testkit'
 import { killOnExit } from './children.js'
 
 const DIST = resolve(import.meta.dirname, '..')
@@ -17,10 +17,19 @@ export type Server = {
   send(message: string): void
 }
 
-function startChild(name: string, script: string, env: Record<string, string>): ChildProcess {
+function startChild(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  nodeFlags: readonly string[] = [],
+): ChildProcess {
   const child = fork(join(DIST, script), [], {
     // BENCH_NODE_FLAGS: extra node flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
-    execArgv: ['--expose-gc', ...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [])],
+    execArgv: [
+      '--expose-gc',
+      ...nodeFlags,
+      ...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
+    ],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
   })
@@ -66,16 +75,22 @@ export async function startGatewayPod(
 ): Promise<Server> {
   const port = await freePort()
   const opsPort = await freePort()
-  const child = startChild(id, 'bench/gateway-harness.js', {
-    NATS_URL: natsUrl,
-    CSMS_GATEWAY_ID: id,
-    CSMS_GATEWAY_HOST: '127.0.0.1',
-    CSMS_GATEWAY_PORT: String(port),
-    CSMS_OPS_HOST: '127.0.0.1',
-    CSMS_OPS_PORT: String(opsPort),
-    LOG_LEVEL: 'warn',
-    ...env,
-  })
+  const child = startChild(
+    id,
+    'bench/gateway-harness.js',
+    {
+      NATS_URL: natsUrl,
+      CSMS_GATEWAY_ID: id,
+      CSMS_GATEWAY_HOST: '127.0.0.1',
+      CSMS_GATEWAY_PORT: String(port),
+      CSMS_OPS_HOST: '127.0.0.1',
+      CSMS_OPS_PORT: String(opsPort),
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    // The flags production runs the gateway with (./dev up, the container command).
+    SERVICE_NODE_FLAGS.gateway,
+  )
   await waitFor(async () => (await fetch(`http://127.0.0.1:${opsPort}/readyz`)).status === 200, {
     timeoutMs: 30_000,
     description: `${id} ready`,
