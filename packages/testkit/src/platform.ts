@@ -23,9 +23,9 @@ export type PlatformService = (typeof PLATFORM_SERVICES)[number]
  * 32 MiB semi-spaces cut its CPU per message by ~15 %, 64 MiB by ~10 % more; 128 MiB measured
  * no better (services/transaction/BENCHMARKS.md). The young generation may then use up to 192 MiB.
  * gateway: V8's collector threads beside the one JavaScript thread cost more CPU than they
- * save where the pod shares its cores with its own I/O; collecting on the main thread alone
- * took the CPU per CALL from 1.93-2.05x the bare server to 1.81-1.85x, and the Heartbeat p99 at
- * 19,000 stations from 9.1 to 7.8 ms (services/gateway/BENCHMARKS.md, "Collector threads").
+ * saved on the pod's shared cores; collecting on the main thread alone took the CPU per CALL
+ * from 1.95x the bare server to 1.73x, and the Heartbeat p99 at 19,000 stations from 9.1 to
+ * 7.8 ms, in alternated rounds (services/gateway/BENCHMARKS.md, "Collector threads").
  */
 export const SERVICE_NODE_FLAGS: Readonly<Partial<Record<PlatformService, readonly string[]>>> = {
   transaction: ['--max-semi-space-size=64'],

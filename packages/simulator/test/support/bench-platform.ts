@@ -4,6 +4,7 @@ import {
   freePort,
   type Platform,
   type ProcessHandle,
+  SERVICE_NODE_FLAGS,
   spawnProcess,
   startNats,
   startPlatform,
@@ -61,7 +62,12 @@ export async function startBenchPlatform(
       const handle = await spawnProcess({
         name: `gateway-${i + 1}`,
         command: process.execPath,
-        args: ['--enable-source-maps', resolve(root, 'services/gateway/dist/src/main.js')],
+        // As startPlatform runs the first gateway: with the flags production passes.
+        args: [
+          '--enable-source-maps',
+          ...(SERVICE_NODE_FLAGS.gateway ?? []),
+          resolve(root, 'services/gateway/dist/src/main.js'),
+        ],
         env: {
           ...env,
           NATS_URL: nats.url,

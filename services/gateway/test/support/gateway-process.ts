@@ -1,4 +1,4 @@
-import { freePort, type ProcessHandle, spawnProcess, waitFor } from '@csms/testkit'
+import { freePort, type ProcessHandle, SERVICE_NODE_FLAGS, spawnProcess, waitFor } from '@csms/testkit'
 import { GATEWAY_MAIN } from './paths.js'
 
 export type GatewayProcess = {
@@ -28,7 +28,7 @@ export async function startGatewayProcess(
   const handle = await spawnProcess({
     name: gatewayId,
     command: process.execPath,
-    args: ['--enable-source-maps', GATEWAY_MAIN],
+    args: ['--enable-source-maps', ...(SERVICE_NODE_FLAGS.gateway ?? []), GATEWAY_MAIN],
     env: {
       NATS_URL: natsUrl,
       CSMS_GATEWAY_HOST: '127.0.0.1',
